@@ -1,0 +1,48 @@
+"""A user who only pip-installs the package: the wheel builds, installs into a bare virtual environment
+(without nbdev or Jupyter), imports, and the `backprop` command works."""
+import sys
+import venv
+
+import pytest
+
+from conftest import CFG, run
+
+
+@pytest.fixture(scope='module')
+def installed(scratch, tmp_path_factory):
+    "A fresh virtual environment with only the built wheel and its runtime requirements; returns its bin folder."
+    tmp = tmp_path_factory.mktemp('wheel')
+    res = run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '-w', str(tmp / 'dist'), str(scratch)], cwd=tmp)
+    assert res.returncode == 0, f'building the wheel failed:\n{res.stdout}\n{res.stderr}'
+    wheels = list((tmp / 'dist').glob(f"{CFG['lib_name']}-{CFG['version']}-*.whl"))
+    assert len(wheels) == 1, wheels
+    venv.create(tmp / 'env', with_pip=True)
+    bin_dir = tmp / 'env' / ('Scripts' if sys.platform == 'win32' else 'bin')
+    res = run([str(bin_dir / 'python'), '-m', 'pip', 'install', '--quiet', str(wheels[0])], cwd=tmp)
+    assert res.returncode == 0, f'installing the wheel failed:\n{res.stdout}\n{res.stderr}'
+    return bin_dir
+
+
+def test_imports_without_dev_tools(installed):
+    code = ('import importlib.util, backprop_nbdev, backprop_nbdev.mazur, backprop_nbdev.cli; '
+            'print(backprop_nbdev.__version__); '
+            'print([m for m in ("nbdev", "fastcore", "jupyter_core", "IPython") if importlib.util.find_spec(m)])')
+    res = run([str(installed / 'python'), '-c', code], cwd=installed)
+    assert res.returncode == 0, res.stderr
+    version, dev_tools = res.stdout.splitlines()
+    assert version == CFG['version']
+    assert dev_tools == '[]', f'the runtime install pulled in development tools: {dev_tools}'
+
+
+def test_backprop_mazur(installed):
+    res = run([str(installed / 'backprop'), 'mazur'], cwd=installed, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count('   yes') == 24, res.stdout          # every first-round figure agrees
+    assert 'E_total after 10,000 rounds' in res.stdout and '0.0000351019' in res.stdout
+
+
+def test_backprop_bad_option(installed):
+    res = run([str(installed / 'backprop'), 'mazur', '--lr', '-1'], cwd=installed)
+    assert res.returncode == 2
+    assert res.stdout == '' and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert '--lr' in res.stderr and 'Traceback' not in res.stderr
