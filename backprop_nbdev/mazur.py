@@ -6,12 +6,12 @@
 __all__ = ['PUBLISHED', 'MazurExample', 'mazur_example', 'published_figure', 'sigmoid', 'forward', 'output_layer_grads',
            'hidden_layer_grads', 'backward', 'update', 'train_step', 'train', 'draw_network']
 
-# %% ../nbs/00_mazur.ipynb #b5c25c6e
+# %% ../nbs/00_mazur.ipynb #e2583a46
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-# %% ../nbs/00_mazur.ipynb #7355c30b
+# %% ../nbs/00_mazur.ipynb #d0bcd18c
 @dataclass
 class MazurExample:
     "The worked example's data and parameters: one input row, its targets, two weight matrices, two shared biases."
@@ -28,7 +28,7 @@ class MazurExample:
         return replace(self, inputs=self.inputs.copy(), targets=self.targets.copy(),
                        w_hidden=self.w_hidden.copy(), w_output=self.w_output.copy())
 
-# %% ../nbs/00_mazur.ipynb #dae7df9d
+# %% ../nbs/00_mazur.ipynb #55b6c272
 def mazur_example(lr:float=0.5, # learning rate (the post uses 0.5)
                  ) -> MazurExample:
     "A fresh copy of the worked example's starting point, as published."
@@ -37,7 +37,7 @@ def mazur_example(lr:float=0.5, # learning rate (the post uses 0.5)
                         w_output=np.array([[0.40, 0.45], [0.50, 0.55]]),
                         b_hidden=0.35, b_output=0.60, lr=lr)
 
-# %% ../nbs/00_mazur.ipynb #25dd465c
+# %% ../nbs/00_mazur.ipynb #e056a229
 PUBLISHED = {
     # forward pass
     'net_h1': '0.3775', 'out_h1': '0.593269992', 'out_h2': '0.596884378',
@@ -57,7 +57,7 @@ PUBLISHED = {
     'out_o2 after 10,000 rounds': '0.984065734',
 }
 
-# %% ../nbs/00_mazur.ipynb #1be6c008
+# %% ../nbs/00_mazur.ipynb #c9da0efe
 def published_figure(name:str, # a key of `PUBLISHED`, e.g. 'out_o1' or 'w5+'
                     ) -> tuple[float, float]:
     "The published value of `name` and its precision: half a unit in the last decimal the post prints."
@@ -67,13 +67,13 @@ def published_figure(name:str, # a key of `PUBLISHED`, e.g. 'out_o1' or 'w5+'
     decimals = len(text.split('.')[1]) if '.' in text else 0
     return float(text), 0.5 * 10.0 ** -decimals
 
-# %% ../nbs/00_mazur.ipynb #d7f4487d
+# %% ../nbs/00_mazur.ipynb #4b7962b2
 def sigmoid(x, # net inputs, any shape
            ):
     "The logistic function 1 / (1 + e^-x), elementwise; as in the worked example (not guarded against overflow)."
     return 1 / (1 + np.exp(-x))
 
-# %% ../nbs/00_mazur.ipynb #0c2edcca
+# %% ../nbs/00_mazur.ipynb #138fccb5
 def forward(ex:MazurExample, # the network and its training example
            ) -> dict:
     "The forward pass one neuron at a time: net inputs, outputs and errors of both layers, by name."
@@ -84,7 +84,7 @@ def forward(ex:MazurExample, # the network and its training example
     E_o = 0.5 * (ex.targets - out_o) ** 2
     return dict(net_h=net_h, out_h=out_h, net_o=net_o, out_o=out_o, E_o=E_o, E_total=E_o.sum())
 
-# %% ../nbs/00_mazur.ipynb #df137086
+# %% ../nbs/00_mazur.ipynb #6ed8271e
 def output_layer_grads(ex:MazurExample, # the network and its training example
                        fwd:dict,        # what `forward(ex)` returned
                       ) -> dict:
@@ -95,7 +95,7 @@ def output_layer_grads(ex:MazurExample, # the network and its training example
     dnet_dw = np.array([fwd['out_h']] * len(ex.w_output))
     return dict(dE_dout=dE_dout, dout_dnet=dout_dnet, delta=delta, dnet_dw=dnet_dw, dE_dw=(dnet_dw.T * delta).T)
 
-# %% ../nbs/00_mazur.ipynb #0376f5c1
+# %% ../nbs/00_mazur.ipynb #18db4ab1
 def hidden_layer_grads(ex:MazurExample,       # the network and its training example
                        fwd:dict,              # what `forward(ex)` returned
                        output_delta:np.ndarray, # dE/dnet of each output neuron, shape (n_out,)
@@ -108,7 +108,7 @@ def hidden_layer_grads(ex:MazurExample,       # the network and its training exa
     dnet_dw = np.array([ex.inputs] * len(ex.w_hidden))
     return dict(dE_dout=dE_dout, dout_dnet=dout_dnet, delta=delta, dnet_dw=dnet_dw, dE_dw=(dnet_dw.T * delta).T)
 
-# %% ../nbs/00_mazur.ipynb #9d54327d
+# %% ../nbs/00_mazur.ipynb #47f7e0a5
 def backward(ex:MazurExample, # the network and its training example
              fwd:dict,        # what `forward(ex)` returned
             ) -> tuple[dict, dict]:
@@ -116,7 +116,7 @@ def backward(ex:MazurExample, # the network and its training example
     out = output_layer_grads(ex, fwd)
     return out, hidden_layer_grads(ex, fwd, out['delta'], ex.w_output)
 
-# %% ../nbs/00_mazur.ipynb #976b6808
+# %% ../nbs/00_mazur.ipynb #316ec365
 def update(ex:MazurExample,       # the network before the step
            dE_dw_hidden:np.ndarray, # gradient of the hidden weights, shape of `ex.w_hidden`
            dE_dw_output:np.ndarray, # gradient of the output weights, shape of `ex.w_output`
@@ -124,7 +124,7 @@ def update(ex:MazurExample,       # the network before the step
     "A new example with both weight matrices moved `ex.lr` times their gradient downhill; biases stay fixed."
     return replace(ex.copy(), w_hidden=ex.w_hidden - ex.lr * dE_dw_hidden, w_output=ex.w_output - ex.lr * dE_dw_output)
 
-# %% ../nbs/00_mazur.ipynb #efad7355
+# %% ../nbs/00_mazur.ipynb #8b76ae55
 def train_step(ex:MazurExample, # the network before the round
                updated_output_weights:bool=False, # backpropagate to the hidden layer through the already-updated output weights
               ) -> tuple[MazurExample, float]:
@@ -135,7 +135,7 @@ def train_step(ex:MazurExample, # the network before the round
     hid = hidden_layer_grads(ex, fwd, out['delta'], w_output)
     return update(ex, hid['dE_dw'], out['dE_dw']), float(fwd['E_total'])
 
-# %% ../nbs/00_mazur.ipynb #668c58e8
+# %% ../nbs/00_mazur.ipynb #3d5861a7
 def train(ex:MazurExample,   # the starting point; it is not modified
           rounds:int=10_000, # how many rounds of gradient descent
           updated_output_weights:bool=False, # see `train_step`
@@ -146,12 +146,12 @@ def train(ex:MazurExample,   # the starting point; it is not modified
         ex, errors[r] = train_step(ex, updated_output_weights)
     return ex, errors
 
-# %% ../nbs/00_mazur.ipynb #8644db12
+# %% ../nbs/00_mazur.ipynb #5cc530a3
 def _layer_ys(n, height):
     "Vertical positions of `n` neurons, centred in a column of the given height."
     return (np.arange(n)[::-1] - (n - 1) / 2) * height / max(n, 1)
 
-# %% ../nbs/00_mazur.ipynb #993e7a4d
+# %% ../nbs/00_mazur.ipynb #cf9dadaa
 def draw_network(weights:list,        # weight matrices, layer by layer, each of shape (n_out, n_in)
                  biases:list=None,    # per layer: one shared number, or an array with one bias per neuron
                  ax=None,             # a matplotlib Axes to draw on; a new figure when None
@@ -177,6 +177,7 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
     xs = np.arange(len(sizes)) * 3.0
     ys = [_layer_ys(n, height) for n in sizes]
     wmax = max(np.abs(w).max() for w in weights) or 1.0
+    node = 700 if max(sizes) <= 4 else max(60, 2800 / max(sizes))  # marker area, smaller for tall layers
     def name(layer, j):
         if labels is not None and labels[layer] is not None: return labels[layer][j]
         return f'x{j+1}' if layer == 0 else f'{j+1}'
@@ -195,7 +196,7 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
         if biases is not None:
             b = np.broadcast_to(np.asarray(biases[l], dtype=float), (w.shape[0],))
             bx, by = xs[l] + 1.0, ys[l + 1].min() - 1.2
-            ax.scatter([bx], [by], s=500, c='lightyellow', edgecolors='black', zorder=2)
+            ax.scatter([bx], [by], s=node * 0.7, c='lightyellow', edgecolors='black', zorder=2)
             ax.text(bx, by, f'b{l+1}', ha='center', va='center', fontsize=9, zorder=4)
             for k in range(w.shape[0]):
                 ax.plot([bx, xs[l + 1]], [by, ys[l + 1][k]], color='grey', ls=':', lw=1, zorder=1)
@@ -205,8 +206,8 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
                             ha='center', va='center', zorder=3, color='dimgrey',
                             bbox=dict(boxstyle='round,pad=0.1', fc='white', ec='none', alpha=0.9))
     for l, n in enumerate(sizes):
-        ax.scatter(np.full(n, xs[l]), ys[l], s=700, c='white' if l == 0 else 'lightsteelblue', edgecolors='black', zorder=2)
-        for j in range(n): ax.text(xs[l], ys[l][j], name(l, j), ha='center', va='center', fontsize=9, zorder=4)
+        ax.scatter(np.full(n, xs[l]), ys[l], s=node, c='white' if l == 0 else 'lightsteelblue', edgecolors='black', zorder=2)
+        for j in range(n): ax.text(xs[l], ys[l][j], name(l, j), ha='center', va='center', fontsize=9 if node >= 300 else 7, zorder=4)
     ax.set_xlim(xs[0] - 0.8, xs[-1] + 0.8)
     ax.set_ylim(min(y.min() for y in ys) - (2.0 if biases is not None else 0.8), max(y.max() for y in ys) + 0.8)
     ax.set_aspect('equal')
