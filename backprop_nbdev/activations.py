@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['activations', 'Activation', 'Identity', 'Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'Softmax', 'get_activation']
 
-# %% ../nbs/01_activations.ipynb #a8f3cbb5
+# %% ../nbs/01_activations.ipynb #9b61d655
 import numpy as np
 
-# %% ../nbs/01_activations.ipynb #95ba9ddc
+# %% ../nbs/01_activations.ipynb #2283137d
 class Activation:
     "Base class: an activation maps net inputs to outputs and backpropagates through them using only the outputs."
     name = None
@@ -22,7 +22,7 @@ class Activation:
     def __call__(self, z): return self.forward(z)
     def __repr__(self): return f'{type(self).__name__}()'
 
-# %% ../nbs/01_activations.ipynb #4fb2a066
+# %% ../nbs/01_activations.ipynb #585a0509
 class Identity(Activation):
     "a = z; the derivative is 1."
     name = 'identity'
@@ -37,7 +37,7 @@ class Sigmoid(Activation):
         return np.where(z >= 0, 1, e) / (1 + e)
     def backward(self, a, grad): return grad * a * (1 - a)
 
-# %% ../nbs/01_activations.ipynb #210dddbf
+# %% ../nbs/01_activations.ipynb #219598ac
 class Tanh(Activation):
     "a = tanh(z); da/dz = 1 - a^2."
     name = 'tanh'
@@ -61,7 +61,7 @@ class LeakyReLU(Activation):
     def backward(self, a, grad): return grad * np.where(a > 0, 1, np.asarray(self.alpha, dtype=a.dtype))
     def __repr__(self): return f'LeakyReLU(alpha={self.alpha})'
 
-# %% ../nbs/01_activations.ipynb #c4243ee1
+# %% ../nbs/01_activations.ipynb #b65362f5
 class Softmax(Activation):
     "a_i = e^(z_i) / sum_j e^(z_j) along each row, shifted by the row max for stability; vjp a * (g - sum(g a))."
     name = 'softmax'
@@ -70,7 +70,7 @@ class Softmax(Activation):
         return e / e.sum(axis=-1, keepdims=True)
     def backward(self, a, grad): return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
 
-# %% ../nbs/01_activations.ipynb #ace6453a
+# %% ../nbs/01_activations.ipynb #4e55995b
 activations = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
 
 def get_activation(act, # a name from `activations` (e.g. 'relu'), an `Activation` object, or None for identity

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['losses', 'Loss', 'HalfSSE', 'MSE', 'BCE', 'BCEWithLogits', 'one_hot', 'log_softmax', 'CrossEntropy', 'get_loss']
 
-# %% ../nbs/02_losses.ipynb #e6648c92
+# %% ../nbs/02_losses.ipynb #26e650dc
 import numpy as np
 
 from .activations import Sigmoid
 
-# %% ../nbs/02_losses.ipynb #d4cf17d2
+# %% ../nbs/02_losses.ipynb #96edb913
 def _check_finite(name, a):
     if not np.isfinite(a).all():
         bad = np.argwhere(~np.isfinite(a))[0]
@@ -35,7 +35,7 @@ def _as_targets(pred, target):
     _check_finite('targets', t)
     return pred, t
 
-# %% ../nbs/02_losses.ipynb #e1205604
+# %% ../nbs/02_losses.ipynb #42e7e47a
 class Loss:
     "Base class: a loss has a value `loss(pred, target)` and a gradient `loss.grad(pred, target)`."
     name = None
@@ -67,7 +67,7 @@ class MSE(Loss):
         pred, t = _as_targets(pred, target)
         return 2 * (pred - t) / pred.size
 
-# %% ../nbs/02_losses.ipynb #8d8b51d5
+# %% ../nbs/02_losses.ipynb #fccfd8fa
 def _check_unit_interval(t):
     if t.min() < 0 or t.max() > 1:
         raise ValueError(f'binary cross-entropy targets must lie in [0, 1]; found values from {t.min():g} to {t.max():g}')
@@ -97,7 +97,7 @@ class BCEWithLogits(Loss):
         z, t = _as_targets(z, target); _check_unit_interval(t)
         return (Sigmoid().forward(z) - t) / z.size
 
-# %% ../nbs/02_losses.ipynb #b35d43c1
+# %% ../nbs/02_losses.ipynb #3adeef05
 def one_hot(labels,          # integer class labels, shape (batch,)
             n_classes:int,   # the number of classes C
             dtype=np.float64,
@@ -123,7 +123,7 @@ def log_softmax(z:np.ndarray, # scores, shape (batch, C)
     s = z - z.max(axis=-1, keepdims=True)
     return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
 
-# %% ../nbs/02_losses.ipynb #13b1ced4
+# %% ../nbs/02_losses.ipynb #7cff321c
 class CrossEntropy(Loss):
     "Softmax cross-entropy from logits (softmax fused in), averaged over the batch; labels or class-probability rows."
     name = 'cross_entropy'
@@ -143,7 +143,7 @@ class CrossEntropy(Loss):
         z, t = self._targets(z, target)
         return (np.exp(log_softmax(z)) - t) / len(z)
 
-# %% ../nbs/02_losses.ipynb #2949c0cb
+# %% ../nbs/02_losses.ipynb #0f1d20f2
 losses = {cls.name: cls for cls in (HalfSSE, MSE, BCE, BCEWithLogits, CrossEntropy)}
 
 def get_loss(loss, # a name from `losses` (e.g. 'cross_entropy') or a `Loss` object

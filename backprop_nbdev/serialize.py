@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'save', 'load']
 
-# %% ../nbs/10_serialize.ipynb #9df47cc4
+# %% ../nbs/10_serialize.ipynb #98037128
 import json
 import os
 import tempfile
@@ -18,7 +18,7 @@ from .activations import activations
 from .layers import ActivationLayer, Linear
 from .network import Network
 
-# %% ../nbs/10_serialize.ipynb #7595f573
+# %% ../nbs/10_serialize.ipynb #1b962254
 FORMAT, FORMAT_VERSION = 'backprop_nbdev', 1
 
 def _describe(layer, i):
@@ -58,7 +58,7 @@ def save(net:Network,  # the network to save
         raise
     return path
 
-# %% ../nbs/10_serialize.ipynb #6307fc8d
+# %% ../nbs/10_serialize.ipynb #720482de
 def _read(path):
     "Every array in the archive, without pickle, or a clear error."
     try:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['History', 'accuracy', 'fit']
 
-# %% ../nbs/08_training.ipynb #eb926170
+# %% ../nbs/08_training.ipynb #7206bbb2
 import math
 import signal
 import threading
@@ -18,7 +18,7 @@ from .losses import get_loss
 from .network import _check_X
 from .optimizers import get_optimizer
 
-# %% ../nbs/08_training.ipynb #e30e4e9b
+# %% ../nbs/08_training.ipynb #9e515741
 class History(dict):
     "Per-epoch training records: a dict of lists, plus how training ended."
     def __init__(self):
@@ -36,7 +36,7 @@ class History(dict):
         end = ' (interrupted)' if self.interrupted else ' (stopped early)' if self.stopped_early else ''
         return f'History({self.epochs} epochs{end}: {last})'
 
-# %% ../nbs/08_training.ipynb #63559687
+# %% ../nbs/08_training.ipynb #665e7e4f
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
              loss,           # the loss trained with, which says how to read `out`
@@ -50,7 +50,7 @@ def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
         return float(np.mean(pred == (y.reshape(out.shape) > 0.5)))
     return None
 
-# %% ../nbs/08_training.ipynb #d7ea704e
+# %% ../nbs/08_training.ipynb #936a36d4
 class _StopOnInterrupt:
     "Context manager: while active, SIGINT sets `self.requested` instead of raising KeyboardInterrupt."
     def __enter__(self):
@@ -63,7 +63,7 @@ class _StopOnInterrupt:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/08_training.ipynb #9eba294e
+# %% ../nbs/08_training.ipynb #50cc1ec4
 class _Progress:
     "A progress display over epochs: tqdm when installed, else a few printed lines; silent when off."
     def __init__(self, epochs, enabled):
@@ -83,7 +83,7 @@ class _Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/08_training.ipynb #328e8914
+# %% ../nbs/08_training.ipynb #e0ede8e2
 def _evaluate(net, X, y, loss):
     out = net.forward(X)
     return loss(out, y), accuracy(out, y, loss)
