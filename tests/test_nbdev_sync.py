@@ -2,32 +2,28 @@
 import filecmp
 import shutil
 
+import pytest
+
 from conftest import CFG, make_scratch_copy, run
 
 
 def _differences(a, b):
     "Files that differ between two folders, recursively, ignoring caches."
-    cmp = filecmp.dircmp(a, b, ignore=['__pycache__', '.ipynb_checkpoints'])
     def walk(c, prefix=''):
         out = [prefix + f for f in c.diff_files + c.left_only + c.right_only]
         for name, sub in c.subdirs.items(): out += walk(sub, f'{prefix}{name}/')
         return out
-    return walk(cmp)
+    return walk(filecmp.dircmp(a, b, ignore=['__pycache__', '.ipynb_checkpoints']))
 
 
-def test_library_matches_notebooks(tmp_path):
+@pytest.mark.parametrize('command, folder, fix', [
+    ('nbdev_export', 'lib_path', 'export the notebooks (nbdev_export) and commit the library'),
+    ('nbdev_clean', 'nbs_path', 'run nbdev_clean and commit the notebooks'),
+])
+def test_command_changes_nothing(tmp_path, command, folder, fix):
     tree = make_scratch_copy(tmp_path / 'tree')
-    before = shutil.copytree(tree / CFG['lib_path'], tmp_path / 'before')
-    res = run(['nbdev_export'], cwd=tree)
+    before = shutil.copytree(tree / CFG[folder], tmp_path / 'before')
+    res = run([command], cwd=tree)
     assert res.returncode == 0, res.stderr
-    changed = _differences(before, tree / CFG['lib_path'])
-    assert not changed, f'nbdev_export changes {changed}: export the notebooks and commit the library'
-
-
-def test_notebooks_are_clean(tmp_path):
-    tree = make_scratch_copy(tmp_path / 'tree')
-    before = shutil.copytree(tree / CFG['nbs_path'], tmp_path / 'before')
-    res = run(['nbdev_clean'], cwd=tree)
-    assert res.returncode == 0, res.stderr
-    changed = _differences(before, tree / CFG['nbs_path'])
-    assert not changed, f'nbdev_clean changes {changed}: run nbdev_clean and commit'
+    changed = _differences(before, tree / CFG[folder])
+    assert not changed, f'{command} changes {changed}: {fix}'
