@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['History', 'accuracy', 'fit']
 
-# %% ../nbs/08_training.ipynb #7206bbb2
+# %% ../nbs/08_training.ipynb #e785e1f4
 import math
 import signal
 import threading
@@ -18,7 +18,7 @@ from .losses import get_loss
 from .network import _check_X
 from .optimizers import get_optimizer
 
-# %% ../nbs/08_training.ipynb #9e515741
+# %% ../nbs/08_training.ipynb #a5575bab
 class History(dict):
     "Per-epoch training records: a dict of lists, plus how training ended."
     def __init__(self):
@@ -32,11 +32,11 @@ class History(dict):
     def epochs(self) -> int: return len(self.get('loss', []))
 
     def __repr__(self):
-        last = ', '.join(f'{k} {v[-1]:.4g}' for k, v in self.items() if k != 'time' and v)
+        last = ', '.join(f"{k} {v[-1]:.1%}" if 'acc' in k else f'{k} {v[-1]:.4g}' for k, v in self.items() if k != 'time' and v)
         end = ' (interrupted)' if self.interrupted else ' (stopped early)' if self.stopped_early else ''
         return f'History({self.epochs} epochs{end}: {last})'
 
-# %% ../nbs/08_training.ipynb #665e7e4f
+# %% ../nbs/08_training.ipynb #50e3432f
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
              loss,           # the loss trained with, which says how to read `out`
@@ -50,7 +50,7 @@ def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
         return float(np.mean(pred == (y.reshape(out.shape) > 0.5)))
     return None
 
-# %% ../nbs/08_training.ipynb #936a36d4
+# %% ../nbs/08_training.ipynb #b4940f44
 class _StopOnInterrupt:
     "Context manager: while active, SIGINT sets `self.requested` instead of raising KeyboardInterrupt."
     def __enter__(self):
@@ -63,7 +63,7 @@ class _StopOnInterrupt:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/08_training.ipynb #50cc1ec4
+# %% ../nbs/08_training.ipynb #79e129a6
 class _Progress:
     "A progress display over epochs: tqdm when installed, else a few printed lines; silent when off."
     def __init__(self, epochs, enabled):
@@ -83,7 +83,7 @@ class _Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/08_training.ipynb #e0ede8e2
+# %% ../nbs/08_training.ipynb #e91dbd7c
 def _evaluate(net, X, y, loss):
     out = net.forward(X)
     return loss(out, y), accuracy(out, y, loss)
@@ -160,6 +160,6 @@ def fit(net,                  # the `Network` to train, in place
                 if any(cb(epoch, logs, net) for cb in callbacks): break
     finally:
         bar.close()
-    if best_params is not None and (history.stopped_early or history.interrupted):
+    if best_params is not None:  # with early stopping, the network always ends at its best epoch
         for k, p in net.parameters().items(): p[...] = best_params[k]
     return history
