@@ -34,6 +34,27 @@ def test_imports_without_dev_tools(installed):
     assert dev_tools == '[]', f'the runtime install pulled in development tools: {dev_tools}'
 
 
+def test_library_without_optional_dependencies(installed):
+    "Every module imports and the estimators train with numpy and matplotlib alone (no scikit-learn, tqdm or torch)."
+    code = ('import importlib.util, numpy as np, pkgutil, backprop_nbdev as b\n'
+            'for m in pkgutil.iter_modules(b.__path__): __import__(f"backprop_nbdev.{m.name}")\n'
+            'print("optional", [m for m in ("sklearn", "tqdm", "torch") if importlib.util.find_spec(m)])\n'
+            'from backprop_nbdev.estimators import MLPClassifier\n'
+            'from backprop_nbdev.data import two_moons\n'
+            'X, y = two_moons(200, seed=0)\n'
+            'clf = MLPClassifier(epochs=30, random_state=0, verbose=True).fit(X, y)\n'
+            'print("score", clf.score(X, y))\n'
+            'try: clf.predict(np.ones((2, 3)))\n'
+            'except ValueError as e: print("error", e)\n')
+    res = run([str(installed / 'python'), '-c', code], cwd=installed, timeout=120)
+    assert res.returncode == 0, res.stderr
+    out = {line.split(' ', 1)[0]: line.split(' ', 1)[1] for line in res.stdout.splitlines()}
+    assert out['optional'] == '[]', out
+    assert float(out['score']) > 0.85, out
+    assert 'X has 3 features' in out['error'], out
+    assert out['epoch'].startswith('30/30: loss'), out   # the progress fallback printed its lines
+
+
 def test_backprop_mazur(installed):
     res = run([str(installed / 'backprop'), 'mazur'], cwd=installed, timeout=120)
     assert res.returncode == 0, res.stderr
