@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['History', 'accuracy', 'fit']
 
-# %% ../nbs/08_training.ipynb #e785e1f4
+# %% ../nbs/08_training.ipynb #39172c99
 import math
 import signal
 import threading
@@ -18,7 +18,7 @@ from .losses import get_loss
 from .network import _check_X
 from .optimizers import get_optimizer
 
-# %% ../nbs/08_training.ipynb #a5575bab
+# %% ../nbs/08_training.ipynb #7d8f79a2
 class History(dict):
     "Per-epoch training records: a dict of lists, plus how training ended."
     def __init__(self):
@@ -36,7 +36,7 @@ class History(dict):
         end = ' (interrupted)' if self.interrupted else ' (stopped early)' if self.stopped_early else ''
         return f'History({self.epochs} epochs{end}: {last})'
 
-# %% ../nbs/08_training.ipynb #50e3432f
+# %% ../nbs/08_training.ipynb #f5cb1205
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
              loss,           # the loss trained with, which says how to read `out`
@@ -50,7 +50,7 @@ def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
         return float(np.mean(pred == (y.reshape(out.shape) > 0.5)))
     return None
 
-# %% ../nbs/08_training.ipynb #b4940f44
+# %% ../nbs/08_training.ipynb #2f8f3188
 class _StopOnInterrupt:
     "Context manager: while active, SIGINT sets `self.requested` instead of raising KeyboardInterrupt."
     def __enter__(self):
@@ -63,7 +63,7 @@ class _StopOnInterrupt:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/08_training.ipynb #79e129a6
+# %% ../nbs/08_training.ipynb #6aba1f76
 class _Progress:
     "A progress display over epochs: tqdm when installed, else a few printed lines; silent when off."
     def __init__(self, epochs, enabled):
@@ -83,7 +83,7 @@ class _Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/08_training.ipynb #e91dbd7c
+# %% ../nbs/08_training.ipynb #24d15057
 def _evaluate(net, X, y, loss):
     out = net.forward(X)
     return loss(out, y), accuracy(out, y, loss)
@@ -114,7 +114,7 @@ def fit(net,                  # the `Network` to train, in place
         if not (isinstance(val, (tuple, list)) and len(val) == 2): raise ValueError('val must be a pair (X_val, y_val)')
         X_val, y_val = _check_X(val[0], net.n_in, net.dtype, name='X_val'), np.asarray(val[1])
         if y_val.ndim == 0 or len(y_val) != len(X_val): raise ValueError(f'X_val has {len(X_val)} rows but y_val does not; give one target per example')
-        loss(net.forward(X_val[:1]), y_val[:1])
+        loss(net.forward(X_val), y_val)
     loss(net.forward(X), y)  # checks every target before the first step, so a bad label cannot stop training halfway
     opt = get_optimizer(optimizer, net, lr=lr, **opt_kwargs)
     rng = np.random.default_rng(seed)
