@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MLPClassifier', 'MLPRegressor']
 
-# %% ../nbs/11_estimators.ipynb #40955228
+# %% ../nbs/11_estimators.ipynb #cc83c1a9
 import numbers
 
 import numpy as np
@@ -31,7 +31,7 @@ except ImportError:  # scikit-learn is optional: the estimators work without it,
             y, p = np.asarray(y, dtype=float), self.predict(X)
             return float(1 - ((y - p) ** 2).sum() / ((y - y.mean(axis=0)) ** 2).sum())
 
-# %% ../nbs/11_estimators.ipynb #87a6b8f5
+# %% ../nbs/11_estimators.ipynb #8d30a820
 try:
     from sklearn.utils.validation import validate_data, check_is_fitted, column_or_1d
     from sklearn.utils.multiclass import check_classification_targets
@@ -75,7 +75,7 @@ def _check_fitted(est):
     if not hasattr(est, 'net_'):
         raise AttributeError(f'This {type(est).__name__} instance is not fitted yet; call fit(X, y) first')
 
-# %% ../nbs/11_estimators.ipynb #958600c5
+# %% ../nbs/11_estimators.ipynb #9bfa62b6
 class _MLPBase(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(64,), # neurons in each hidden layer
                  activation='relu',      # hidden activation, a name from `activations`
@@ -103,7 +103,7 @@ class _MLPBase(BaseEstimator):
                              weight_decay=self.weight_decay)
         return self
 
-# %% ../nbs/11_estimators.ipynb #8b536c24
+# %% ../nbs/11_estimators.ipynb #d6a6ad50
 class MLPClassifier(ClassifierMixin, _MLPBase):
     "A neural-network classifier with scikit-learn's interface: softmax cross-entropy over `classes_`."
     def fit(self, X, # training inputs, shape (n_samples, n_features)
@@ -131,7 +131,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         _check_fitted(self)
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
-# %% ../nbs/11_estimators.ipynb #038b7e80
+# %% ../nbs/11_estimators.ipynb #17962740
 class MLPRegressor(RegressorMixin, _MLPBase):
     "A neural-network regressor with scikit-learn's interface: mean squared error, linear outputs."
     def fit(self, X, # training inputs, shape (n_samples, n_features)

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['grad_check']
 
-# %% ../nbs/05_gradcheck.ipynb #7216ca2f
+# %% ../nbs/05_gradcheck.ipynb #d079fd2b
 import numpy as np
 
 from .losses import get_loss
 
-# %% ../nbs/05_gradcheck.ipynb #7c06ea51
+# %% ../nbs/05_gradcheck.ipynb #f398e4ef
 def grad_check(net,             # a `Network`, float64 for meaningful results
                X,               # inputs, shape (batch, n_in)
                y,               # targets, as the loss expects them

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['optimizers', 'Optimizer', 'SGD', 'Adam', 'AdamW', 'get_optimizer']
 
-# %% ../nbs/06_optimizers.ipynb #2085086d
+# %% ../nbs/06_optimizers.ipynb #446a6fa2
 import math
 
 import numpy as np
 
-# %% ../nbs/06_optimizers.ipynb #9980f255
+# %% ../nbs/06_optimizers.ipynb #c3606ca3
 def _check_number(name, value, low=0.0, low_inclusive=False, high=None):
     "A finite number above `low` (and below `high`), or a clear error."
     ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) and math.isfinite(value)
@@ -43,7 +43,7 @@ class Optimizer:
     def update(self, p, g, state): raise NotImplementedError
     def __repr__(self): return f'{type(self).__name__}(lr={self.lr:g})'
 
-# %% ../nbs/06_optimizers.ipynb #6ca20328
+# %% ../nbs/06_optimizers.ipynb #f2676841
 class SGD(Optimizer):
     "Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay (as torch.optim.SGD)."
     def __init__(self, params, lr:float=0.1, # parameters, and the learning rate
@@ -66,7 +66,7 @@ class SGD(Optimizer):
     def __repr__(self):
         return f'SGD(lr={self.lr:g}, momentum={self.momentum:g}, nesterov={self.nesterov}, weight_decay={self.weight_decay:g})'
 
-# %% ../nbs/06_optimizers.ipynb #942caa21
+# %% ../nbs/06_optimizers.ipynb #2243be3f
 class Adam(Optimizer):
     "Adam, with weight decay added to the gradient (as torch.optim.Adam)."
     decoupled = False
@@ -100,7 +100,7 @@ class AdamW(Adam):
     def __init__(self, params, lr:float=1e-3, betas:tuple=(0.9, 0.999), eps:float=1e-8, weight_decay:float=0.01):
         super().__init__(params, lr, betas, eps, weight_decay)
 
-# %% ../nbs/06_optimizers.ipynb #a6499a7a
+# %% ../nbs/06_optimizers.ipynb #adb649ee
 optimizers = {'sgd': SGD, 'momentum': SGD, 'nesterov': SGD, 'adam': Adam, 'adamw': AdamW}
 _presets = {'momentum': dict(momentum=0.9), 'nesterov': dict(momentum=0.9, nesterov=True)}
 
