@@ -5,25 +5,21 @@
 # %% auto #0
 __all__ = ['xor', 'two_moons', 'spirals', 'load_digits', 'train_val_split', 'Standardizer', 'batches', 'load_csv']
 
-# %% ../nbs/07_data.ipynb #c1bdaa12
+# %% ../nbs/07_data.ipynb #2f1fd23a
 from pathlib import Path
 
 import numpy as np
 
+from .layers import _whole_number
 from .losses import one_hot
 
-# %% ../nbs/07_data.ipynb #318bcb1d
+# %% ../nbs/07_data.ipynb #ba82f59c
 def xor() -> tuple: # X shape (4, 2), y shape (4,)
     "The XOR truth table."
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     return X, (X[:, 0] != X[:, 1]).astype(np.int64)
 
-# %% ../nbs/07_data.ipynb #ffa5a8d5
-def _check_counts(**counts):
-    for name, (value, least) in counts.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-            raise ValueError(f'{name} must be a whole number >= {least}, got {value!r}')
-
+# %% ../nbs/07_data.ipynb #7c23588c
 def _check_noise(noise):
     if not (isinstance(noise, (int, float)) and np.isfinite(noise) and noise >= 0):
         raise ValueError(f'noise must be a finite number >= 0, got {noise!r}')
@@ -33,7 +29,7 @@ def two_moons(n:int=200,        # number of points, split evenly between the two
               seed=None,        # int seed or `numpy.random.Generator`
              ) -> tuple:        # X shape (n, 2), y shape (n,) with labels 0 and 1
     "Two interleaving half circles."
-    _check_counts(n=(n, 2)); _check_noise(noise)
+    _whole_number('n', n, 2); _check_noise(noise)
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     t = rng.uniform(0, np.pi, size=n)
@@ -48,14 +44,14 @@ def spirals(n_per_class:int=100, # points per arm
             seed=None,           # int seed or `numpy.random.Generator`
            ) -> tuple:           # X shape (n_per_class * n_classes, 2), y shape (n_per_class * n_classes,)
     "Interleaved spiral arms, one class per arm."
-    _check_counts(n_per_class=(n_per_class, 1), n_classes=(n_classes, 2)); _check_noise(noise)
+    _whole_number('n_per_class', n_per_class); _whole_number('n_classes', n_classes, 2); _check_noise(noise)
     rng = np.random.default_rng(seed)
     r = np.tile(np.linspace(0.05, 1, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
     theta = 2 * np.pi * (turns * r + y / n_classes) + rng.normal(0, noise, size=r.shape)
     return np.column_stack([r * np.sin(theta), r * np.cos(theta)]), y
 
-# %% ../nbs/07_data.ipynb #2e293d33
+# %% ../nbs/07_data.ipynb #1e60461d
 def load_digits() -> tuple: # X shape (1797, 64) with values 0..16, y shape (1797,) with labels 0..9
     "scikit-learn's bundled 8x8 handwritten digits (needs scikit-learn)."
     try: from sklearn.datasets import load_digits as _load
@@ -65,7 +61,7 @@ def load_digits() -> tuple: # X shape (1797, 64) with values 0..16, y shape (179
     d = _load()
     return d.data.astype(np.float64), d.target.astype(np.int64)
 
-# %% ../nbs/07_data.ipynb #d173dfe3
+# %% ../nbs/07_data.ipynb #af978cb4
 def _check_Xy(X, y):
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2: raise ValueError(f'X must be 2-D, shape (n, features); got shape {X.shape}')
@@ -94,7 +90,7 @@ def train_val_split(X, y,              # examples, shape (n, features), and labe
     train, val = rng.permutation(np.flatnonzero(~is_val)), rng.permutation(np.flatnonzero(is_val))
     return X[train], X[val], y[train], y[val]
 
-# %% ../nbs/07_data.ipynb #3fe1a4ac
+# %% ../nbs/07_data.ipynb #209a262c
 class Standardizer:
     "Scale columns to zero mean and unit variance, with statistics fitted on training data."
     def fit(self, X, # training inputs, shape (n, features)
@@ -116,7 +112,7 @@ class Standardizer:
 
     def fit_transform(self, X): return self.fit(X).transform(X)
 
-# %% ../nbs/07_data.ipynb #8c00adb7
+# %% ../nbs/07_data.ipynb #ecb7aeb8
 def batches(X, y,               # inputs, shape (n, ...), and targets with first dimension n
             batch_size:int=32,  # examples per batch (the last batch may be smaller)
             shuffle:bool=True,  # visit the examples in a random order
@@ -125,13 +121,13 @@ def batches(X, y,               # inputs, shape (n, ...), and targets with first
     "Yield (X_batch, y_batch) pairs covering every example once."
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y): raise ValueError(f'X has {len(X)} rows but y has {len(y)}; give one target per example')
-    _check_counts(batch_size=(batch_size, 1))
+    _whole_number('batch_size', batch_size)
     order = np.random.default_rng(rng).permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         idx = order[start:start + batch_size]
         yield X[idx], y[idx]
 
-# %% ../nbs/07_data.ipynb #26664d81
+# %% ../nbs/07_data.ipynb #1946030c
 def load_csv(path,          # a comma-separated text file of numbers
              target:int=-1, # index of the target column
             ) -> tuple:     # X shape (n, columns - 1), y shape (n,)

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['initializers', 'init_weights', 'Layer', 'Linear', 'ActivationLayer']
 
-# %% ../nbs/03_layers.ipynb #18712cce
+# %% ../nbs/03_layers.ipynb #d58615e7
 import numpy as np
 
 from .activations import Activation, get_activation
 
-# %% ../nbs/03_layers.ipynb #2d3a2691
+# %% ../nbs/03_layers.ipynb #430aa650
 def _std(name, n_in, n_out):
     return np.sqrt(2 / (n_in + n_out)) if name.startswith('glorot') else np.sqrt(2 / n_in)
 
@@ -31,10 +31,11 @@ def init_weights(n_out:int,  # neurons of the layer
     else: w = rng.normal(0, std, size=(n_out, n_in))
     return w.astype(dtype)
 
-# %% ../nbs/03_layers.ipynb #ef9d5499
-def _positive_int(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f'{name} must be a positive whole number, got {value!r}')
+# %% ../nbs/03_layers.ipynb #48cd3d8d
+def _whole_number(name, value, least=1):
+    "`value` as an int if it is a whole number >= `least`, else a ValueError naming `name`."
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < least:
+        raise ValueError(f'{name} must be a whole number >= {least}, got {value!r}')
     return int(value)
 
 class Layer:
@@ -56,7 +57,7 @@ class Linear(Layer):
                  bias_value=0.0,              # initial bias: a number, or an array of shape (n_out,) for 'neuron'
                 ):
         super().__init__()
-        self.n_in, self.n_out = _positive_int('n_in', n_in), _positive_int('n_out', n_out)
+        self.n_in, self.n_out = _whole_number('n_in', n_in), _whole_number('n_out', n_out)
         if bias not in ('neuron', 'shared', None):
             raise ValueError(f"bias must be 'neuron', 'shared' or None, got {bias!r}")
         self.dtype = np.dtype(dtype)
@@ -93,7 +94,7 @@ class Linear(Layer):
         b = 'no bias' if self.bias is None else f"{self.bias_mode} bias{'' if self.train_bias else ' (frozen)'}"
         return f'Linear({self.n_in} -> {self.n_out}, {b}, {self.dtype.name})'
 
-# %% ../nbs/03_layers.ipynb #e1227e60
+# %% ../nbs/03_layers.ipynb #cce0d194
 class ActivationLayer(Layer):
     "Applies an activation elementwise (or row-wise, for softmax) and backpropagates through it from its output."
     def __init__(self, act, # an activation name (see `activations`) or an `Activation` object

@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['Network', 'mazur_network']
 
-# %% ../nbs/04_network.ipynb #55f0573c
+# %% ../nbs/04_network.ipynb #621c137e
 import numpy as np
 
 from .activations import get_activation
-from .layers import ActivationLayer, Layer, Linear, _positive_int
+from .layers import ActivationLayer, Layer, Linear, _whole_number
 from .losses import get_loss
 from .mazur import MazurExample, mazur_example
 
-# %% ../nbs/04_network.ipynb #abe0deec
+# %% ../nbs/04_network.ipynb #fe1eb3b3
 def _check_X(X, n_in, dtype, name='X'):
     "`X` as a finite 2-D array of `dtype` with `n_in` columns, or a clear error."
     try: X = np.asarray(X, dtype=dtype)
@@ -30,7 +30,7 @@ def _check_X(X, n_in, dtype, name='X'):
         raise ValueError(f'{name} contains NaN or infinite values (first in row {row}); remove or impute them first')
     return X
 
-# %% ../nbs/04_network.ipynb #b6597cf7
+# %% ../nbs/04_network.ipynb #e55f6703
 class Network:
     "Layers applied in order; `forward` on a batch, `backward` from the loss gradient, parameters and gradients by name."
     def __init__(self, layers:list, # `Layer` objects, e.g. alternating `Linear` and `ActivationLayer`
@@ -59,7 +59,7 @@ class Network:
         "A fully connected network with the given sizes and activations."
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, '__len__') or len(sizes) < 2:
             raise ValueError(f'sizes must list at least two layer sizes (inputs and outputs), e.g. [2, 3, 1]; got {sizes!r}')
-        sizes = [_positive_int(f'sizes[{i}]', s) for i, s in enumerate(sizes)]
+        sizes = [_whole_number(f'sizes[{i}]', s) for i, s in enumerate(sizes)]
         n_hidden = len(sizes) - 2
         acts = list(activation) if isinstance(activation, (list, tuple)) else [activation] * n_hidden
         if len(acts) != n_hidden:
@@ -115,7 +115,7 @@ class Network:
         return f'Network({self.n_in} -> {self.n_out}, {n} parameters, {self.dtype.name})\n' + \
                '\n'.join(f'  ({i}) {l!r}' for i, l in enumerate(self.layers))
 
-# %% ../nbs/04_network.ipynb #68b95660
+# %% ../nbs/04_network.ipynb #6ea41e83
 def mazur_network(ex:MazurExample=None, # the example's numbers; the published starting point when None
                  ) -> Network:
     "The worked example as a general `Network`: sigmoid layers with shared, frozen biases."

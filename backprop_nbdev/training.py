@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['History', 'accuracy', 'fit']
 
-# %% ../nbs/08_training.ipynb #39172c99
+# %% ../nbs/08_training.ipynb #e9db2f19
 import math
 import signal
 import threading
@@ -13,12 +13,13 @@ import time
 
 import numpy as np
 
-from .data import batches, _check_counts
+from .data import batches
+from .layers import _whole_number
 from .losses import get_loss
 from .network import _check_X
 from .optimizers import get_optimizer
 
-# %% ../nbs/08_training.ipynb #7d8f79a2
+# %% ../nbs/08_training.ipynb #5204a558
 class History(dict):
     "Per-epoch training records: a dict of lists, plus how training ended."
     def __init__(self):
@@ -36,7 +37,7 @@ class History(dict):
         end = ' (interrupted)' if self.interrupted else ' (stopped early)' if self.stopped_early else ''
         return f'History({self.epochs} epochs{end}: {last})'
 
-# %% ../nbs/08_training.ipynb #f5cb1205
+# %% ../nbs/08_training.ipynb #55025e45
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
              loss,           # the loss trained with, which says how to read `out`
@@ -50,7 +51,7 @@ def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
         return float(np.mean(pred == (y.reshape(out.shape) > 0.5)))
     return None
 
-# %% ../nbs/08_training.ipynb #2f8f3188
+# %% ../nbs/08_training.ipynb #be4aa4e7
 class _StopOnInterrupt:
     "Context manager: while active, SIGINT sets `self.requested` instead of raising KeyboardInterrupt."
     def __enter__(self):
@@ -63,7 +64,7 @@ class _StopOnInterrupt:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/08_training.ipynb #6aba1f76
+# %% ../nbs/08_training.ipynb #a7c13fc1
 class _Progress:
     "A progress display over epochs: tqdm when installed, else a few printed lines; silent when off."
     def __init__(self, epochs, enabled):
@@ -83,7 +84,7 @@ class _Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/08_training.ipynb #24d15057
+# %% ../nbs/08_training.ipynb #c97f34fe
 def _evaluate(net, X, y, loss):
     out = net.forward(X)
     return loss(out, y), accuracy(out, y, loss)
@@ -104,8 +105,8 @@ def fit(net,                  # the `Network` to train, in place
         **opt_kwargs,         # more options for a named optimiser: momentum, weight_decay, betas ...
        ) -> History:
     "Train `net` on (X, y) with mini-batch gradient descent; returns the per-epoch `History`."
-    _check_counts(epochs=(epochs, 1), batch_size=(batch_size, 1))
-    if early_stopping is not None: _check_counts(early_stopping=(early_stopping, 1))
+    _whole_number('epochs', epochs); _whole_number('batch_size', batch_size)
+    if early_stopping is not None: _whole_number('early_stopping', early_stopping)
     loss = get_loss(loss)
     X = _check_X(X, net.n_in, net.dtype)
     y = np.asarray(y)
