@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['losses', 'Loss', 'HalfSSE', 'MSE', 'BCE', 'BCEWithLogits', 'one_hot', 'log_softmax', 'CrossEntropy', 'get_loss']
 
-# %% ../nbs/02_losses.ipynb #26e650dc
+# %% ../nbs/02_losses.ipynb #8564a52d
 import numpy as np
 
 from .activations import Sigmoid
 
-# %% ../nbs/02_losses.ipynb #96edb913
+# %% ../nbs/02_losses.ipynb #e3506121
 def _check_finite(name, a):
     if not np.isfinite(a).all():
         bad = np.argwhere(~np.isfinite(a))[0]
@@ -35,69 +35,66 @@ def _as_targets(pred, target):
     _check_finite('targets', t)
     return pred, t
 
-# %% ../nbs/02_losses.ipynb #42e7e47a
+# %% ../nbs/02_losses.ipynb #9f0275ee
 class Loss:
     "Base class: a loss has a value `loss(pred, target)` and a gradient `loss.grad(pred, target)`."
     name = None
     def __call__(self, pred:np.ndarray, # network outputs, shape (batch, n_out)
                  target,                # targets, shape (batch, n_out) (or (batch,) when n_out is 1 or for class labels)
                 ) -> float:
-        raise NotImplementedError
+        return self._value(*self.targets(pred, target))
     def grad(self, pred:np.ndarray, target) -> np.ndarray: # dL/dpred, shape (batch, n_out)
-        raise NotImplementedError
+        return self._grad(*self.targets(pred, target))
+    def value_and_grad(self, pred:np.ndarray, target) -> tuple: # the value and dL/dpred, checking the targets once
+        pred, t = self.targets(pred, target)
+        return self._value(pred, t), self._grad(pred, t)
+    def targets(self, pred, target) -> tuple: # (pred, t): checked predictions, and targets shaped like them
+        return _as_targets(pred, target)
+    def _value(self, pred, t): raise NotImplementedError  # on checked arrays, from `targets`
+    def _grad(self, pred, t): raise NotImplementedError
     def __repr__(self): return f'{type(self).__name__}()'
 
 class HalfSSE(Loss):
     "Half the summed squared error per example, sum_k (t_k - o_k)^2 / 2, averaged over the batch (the worked example's error)."
     name = 'half_sse'
-    def __call__(self, pred, target):
-        pred, t = _as_targets(pred, target)
-        return float(0.5 * np.sum((t - pred) ** 2) / len(pred))
-    def grad(self, pred, target):
-        pred, t = _as_targets(pred, target)
-        return (pred - t) / len(pred)
+    def _value(self, pred, t): return float(0.5 * np.sum((t - pred) ** 2) / len(pred))
+    def _grad(self, pred, t): return (pred - t) / len(pred)
 
 class MSE(Loss):
     "Mean squared error over every element."
     name = 'mse'
-    def __call__(self, pred, target):
-        pred, t = _as_targets(pred, target)
-        return float(np.mean((t - pred) ** 2))
-    def grad(self, pred, target):
-        pred, t = _as_targets(pred, target)
-        return 2 * (pred - t) / pred.size
+    def _value(self, pred, t): return float(np.mean((t - pred) ** 2))
+    def _grad(self, pred, t): return 2 * (pred - t) / pred.size
 
-# %% ../nbs/02_losses.ipynb #fccfd8fa
-def _check_unit_interval(t):
-    if t.min() < 0 or t.max() > 1:
-        raise ValueError(f'binary cross-entropy targets must lie in [0, 1]; found values from {t.min():g} to {t.max():g}')
+# %% ../nbs/02_losses.ipynb #286c3c5f
+class _BinaryTargets(Loss):
+    "Targets of a binary cross-entropy: shaped like the predictions, each in [0, 1]."
+    def targets(self, pred, target):
+        pred, t = _as_targets(pred, target)
+        if t.min() < 0 or t.max() > 1:
+            raise ValueError(f'binary cross-entropy targets must lie in [0, 1]; found values from {t.min():g} to {t.max():g}')
+        return pred, t
 
-class BCE(Loss):
+class BCE(_BinaryTargets):
     "Binary cross-entropy from probabilities, averaged over elements; probabilities are clipped to [eps, 1 - eps]."
     name = 'bce'
     def _p(self, pred):
         eps = np.finfo(pred.dtype).eps
         return np.clip(pred, eps, 1 - eps)
-    def __call__(self, pred, target):
-        pred, t = _as_targets(pred, target); _check_unit_interval(t)
+    def _value(self, pred, t):
         p = self._p(pred)
         return float(-np.mean(t * np.log(p) + (1 - t) * np.log1p(-p)))
-    def grad(self, pred, target):
-        pred, t = _as_targets(pred, target); _check_unit_interval(t)
+    def _grad(self, pred, t):
         p = self._p(pred)
         return (p - t) / (p * (1 - p)) / pred.size
 
-class BCEWithLogits(Loss):
+class BCEWithLogits(_BinaryTargets):
     "Binary cross-entropy from logits (the sigmoid fused in), averaged over elements; exact for any logit."
     name = 'bce_logits'
-    def __call__(self, z, target):
-        z, t = _as_targets(z, target); _check_unit_interval(t)
-        return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
-    def grad(self, z, target):
-        z, t = _as_targets(z, target); _check_unit_interval(t)
-        return (Sigmoid().forward(z) - t) / z.size
+    def _value(self, z, t): return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
+    def _grad(self, z, t): return (Sigmoid().forward(z) - t) / z.size
 
-# %% ../nbs/02_losses.ipynb #3adeef05
+# %% ../nbs/02_losses.ipynb #219630b3
 def one_hot(labels,          # integer class labels, shape (batch,)
             n_classes:int,   # the number of classes C
             dtype=np.float64,
@@ -123,11 +120,11 @@ def log_softmax(z:np.ndarray, # scores, shape (batch, C)
     s = z - z.max(axis=-1, keepdims=True)
     return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
 
-# %% ../nbs/02_losses.ipynb #7cff321c
+# %% ../nbs/02_losses.ipynb #61dcd724
 class CrossEntropy(Loss):
     "Softmax cross-entropy from logits (softmax fused in), averaged over the batch; labels or class-probability rows."
     name = 'cross_entropy'
-    def _targets(self, z, target):
+    def targets(self, z, target):
         z = _check_pred(z)
         t = np.asarray(target)
         if t.ndim == 1: return z, one_hot(t, z.shape[1], dtype=z.dtype)
@@ -136,14 +133,10 @@ class CrossEntropy(Loss):
             raise ValueError('cross-entropy targets given as rows must be class probabilities (>= 0, each row summing to 1), '
                              'or pass integer labels of shape (batch,)')
         return z, t
-    def __call__(self, z, target):
-        z, t = self._targets(z, target)
-        return float(-np.sum(t * log_softmax(z)) / len(z))
-    def grad(self, z, target):
-        z, t = self._targets(z, target)
-        return (np.exp(log_softmax(z)) - t) / len(z)
+    def _value(self, z, t): return float(-np.sum(t * log_softmax(z)) / len(z))
+    def _grad(self, z, t): return (np.exp(log_softmax(z)) - t) / len(z)
 
-# %% ../nbs/02_losses.ipynb #0f1d20f2
+# %% ../nbs/02_losses.ipynb #e791a6a3
 losses = {cls.name: cls for cls in (HalfSSE, MSE, BCE, BCEWithLogits, CrossEntropy)}
 
 def get_loss(loss, # a name from `losses` (e.g. 'cross_entropy') or a `Loss` object

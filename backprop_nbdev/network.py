@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Network', 'mazur_network']
 
-# %% ../nbs/04_network.ipynb #621c137e
+# %% ../nbs/04_network.ipynb #29c0bda5
 import numpy as np
 
 from .activations import get_activation
@@ -13,7 +13,7 @@ from .layers import ActivationLayer, Layer, Linear, _whole_number
 from .losses import get_loss
 from .mazur import MazurExample, mazur_example
 
-# %% ../nbs/04_network.ipynb #fe1eb3b3
+# %% ../nbs/04_network.ipynb #25faf8e3
 def _check_X(X, n_in, dtype, name='X'):
     "`X` as a finite 2-D array of `dtype` with `n_in` columns, or a clear error."
     try: X = np.asarray(X, dtype=dtype)
@@ -30,7 +30,7 @@ def _check_X(X, n_in, dtype, name='X'):
         raise ValueError(f'{name} contains NaN or infinite values (first in row {row}); remove or impute them first')
     return X
 
-# %% ../nbs/04_network.ipynb #e55f6703
+# %% ../nbs/04_network.ipynb #f0c2c56c
 class Network:
     "Layers applied in order; `forward` on a batch, `backward` from the loss gradient, parameters and gradients by name."
     def __init__(self, layers:list, # `Layer` objects, e.g. alternating `Linear` and `ActivationLayer`
@@ -96,8 +96,8 @@ class Network:
         out = self.forward(X)
         y = np.asarray(y)
         if y.ndim == 0 or len(y) != len(out): raise ValueError(f'X has {len(out)} rows but y has {len(y) if y.ndim else 0}; give one target per example')
-        value = loss(out, y)
-        self.backward(loss.grad(out, y))
+        value, grad = loss.value_and_grad(out, y)
+        self.backward(grad)
         return value
 
     __call__ = forward
@@ -115,7 +115,7 @@ class Network:
         return f'Network({self.n_in} -> {self.n_out}, {n} parameters, {self.dtype.name})\n' + \
                '\n'.join(f'  ({i}) {l!r}' for i, l in enumerate(self.layers))
 
-# %% ../nbs/04_network.ipynb #6ea41e83
+# %% ../nbs/04_network.ipynb #e975afc7
 def mazur_network(ex:MazurExample=None, # the example's numbers; the published starting point when None
                  ) -> Network:
     "The worked example as a general `Network`: sigmoid layers with shared, frozen biases."

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['History', 'accuracy', 'fit']
 
-# %% ../nbs/08_training.ipynb #e9db2f19
+# %% ../nbs/08_training.ipynb #0280f38c
 import math
 import signal
 import threading
@@ -19,7 +19,7 @@ from .losses import get_loss
 from .network import _check_X
 from .optimizers import get_optimizer
 
-# %% ../nbs/08_training.ipynb #5204a558
+# %% ../nbs/08_training.ipynb #6ef64177
 class History(dict):
     "Per-epoch training records: a dict of lists, plus how training ended."
     def __init__(self):
@@ -37,7 +37,7 @@ class History(dict):
         end = ' (interrupted)' if self.interrupted else ' (stopped early)' if self.stopped_early else ''
         return f'History({self.epochs} epochs{end}: {last})'
 
-# %% ../nbs/08_training.ipynb #55025e45
+# %% ../nbs/08_training.ipynb #b1bbd939
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
              loss,           # the loss trained with, which says how to read `out`
@@ -51,7 +51,7 @@ def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
         return float(np.mean(pred == (y.reshape(out.shape) > 0.5)))
     return None
 
-# %% ../nbs/08_training.ipynb #be4aa4e7
+# %% ../nbs/08_training.ipynb #be717410
 class _StopOnInterrupt:
     "Context manager: while active, SIGINT sets `self.requested` instead of raising KeyboardInterrupt."
     def __enter__(self):
@@ -64,7 +64,7 @@ class _StopOnInterrupt:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/08_training.ipynb #a7c13fc1
+# %% ../nbs/08_training.ipynb #0b08b2bc
 class _Progress:
     "A progress display over epochs: tqdm when installed, else a few printed lines; silent when off."
     def __init__(self, epochs, enabled):
@@ -84,7 +84,7 @@ class _Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/08_training.ipynb #c97f34fe
+# %% ../nbs/08_training.ipynb #b0a929a4
 def _evaluate(net, X, y, loss):
     out = net.forward(X)
     return loss(out, y), accuracy(out, y, loss)
@@ -131,8 +131,8 @@ def fit(net,                  # the `Network` to train, in place
                     if not np.isfinite(out).all():
                         raise FloatingPointError(f'the network output became NaN or infinite in epoch {epoch + 1}: training '
                                                  'diverged; lower the learning rate or standardise the inputs')
-                    value = loss(out, yb)
-                    net.backward(loss.grad(out, yb))
+                    value, grad = loss.value_and_grad(out, yb)
+                    net.backward(grad)
                     opt.step(net.gradients())
                     total, n = total + value * len(xb), n + len(xb)
                     acc = accuracy(out, yb, loss)
