@@ -6,10 +6,11 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #84097f46
+# %% ../nbs/04b_explain.ipynb #6c293e04
 import html as _html
 import json as _json
 import re
+import textwrap
 from dataclasses import dataclass
 from itertools import count as _count
 
@@ -21,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #0c038600
+# %% ../nbs/04b_explain.ipynb #292eaf8b
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #28924eac
+# %% ../nbs/04b_explain.ipynb #65493790
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -64,6 +65,10 @@ def _top_space(s):
         elif c == ' ' and depth == 0: return True
     return False
 
+def _bare(a):
+    "A negative number without the brackets it wears inside products: (-0.5) -> -0.5."
+    return a[1:-1] if re.fullmatch(r'\(-[0-9.e+-]+\)', a) else a
+
 class _Text:
     "Formulas as plain text: w1*i1 + w2*i2 + b1*1."
     def name(self, n): return n
@@ -73,8 +78,8 @@ class _Text:
     def sub(self, a, b): return f'{a} - {self._g(b)}'
     def neg(self, a): return f'-({a})' if _top_space(a) or a.startswith('-') else f'-{a}'
     def div(self, a, b): return f'{self._g(a)}/{self._g(b) if "*" not in b and "/" not in b else f"({b})"}'
-    def exp(self, a): return f'e^({a})'
-    def fn(self, f, *a): return f'{f}({", ".join(a)})'
+    def exp(self, a): return f'e^({_bare(a)})'
+    def fn(self, f, *a): return f'{f}({", ".join(map(_bare, a))})'
     def sq(self, a): return f'({a})^2'
     def pow2(self, a): return f'{self._g(a)}^2'
     def cond(self, a, op, b): return f'[{a} {op} {b}]'
@@ -86,13 +91,13 @@ class _Tex(_Text):
     def mul(self, *a): return r' \cdot '.join(self._g(x) for x in a)
     def neg(self, a): return rf'-\left({a}\right)' if _top_space(a) or a.startswith('-') else f'-{a}'
     def div(self, a, b): return rf'\frac{{{a}}}{{{b}}}'
-    def exp(self, a): return f'e^{{{a}}}'
-    def fn(self, f, *a): return (rf'\{f}' if f in ('tanh', 'max', 'ln') else rf'\mathrm{{{f}}}') + rf'\left({", ".join(a)}\right)'
+    def exp(self, a): return f'e^{{{_bare(a)}}}'
+    def fn(self, f, *a): return (rf'\{f}' if f in ('tanh', 'max', 'ln') else rf'\mathrm{{{f}}}') + rf'\left({", ".join(map(_bare, a))}\right)'
     def sq(self, a): return rf'\left({a}\right)^2'
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{a} {op} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #ebaa6c84
+# %% ../nbs/04b_explain.ipynb #d714c22c
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -119,7 +124,7 @@ class Quantity:
             if p != out[-1]: out.append(p)
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #6211c52d
+# %% ../nbs/04b_explain.ipynb #4e322715
 _ACTS = ('identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax')
 _LOSSES = ('half_sse', 'mse', 'bce', 'bce_logits', 'cross_entropy')
 
@@ -146,7 +151,7 @@ def _neuron_names(sizes):
         names.append([f'o{j+1}' if l == L else f'h{j+1}' if L == 2 else f'h{l}_{j+1}' for j in range(sizes[l])])
     return names
 
-# %% ../nbs/04b_explain.ipynb #db0f9146
+# %% ../nbs/04b_explain.ipynb #9fc3dcfd
 def _derivative(act, out, r, v, o):
     "dout/dnet written from the activation's output `o` (a name); None for softmax, whose Jacobian is not diagonal."
     name = act.name
@@ -382,8 +387,14 @@ def _work(net, X, target, loss, lr):
     info = dict(sizes=sizes, names=names, weights=wname, biases=bname, pairs=pairs, loss=loss, fused=fused, batch=B)
     return q, info
 
-# %% ../nbs/04b_explain.ipynb #767093c2
+# %% ../nbs/04b_explain.ipynb #10d2b3e8
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
+
+def _fold(line, width=None):
+    "An equation longer than `width` as one step a line, aligned at the equals sign."
+    if not width or len(line) <= width: return line
+    first, *rest = line.split(' = ')
+    return '\n'.join([f'{first} = {rest[0]}'] + [f'{" " * len(first)} = {p}' for p in rest[1:]])
 
 class Explanation:
     "One round of gradient descent worked out number by number: every quantity by name, as text, Markdown or a table."
@@ -397,6 +408,15 @@ class Explanation:
             raise KeyError(f'no quantity named {name!r}' + (f"; did you mean {', '.join(map(repr, close))}?" if close else
                            f'; names look like {", ".join(list(self.quantities)[:3])} (see .names)'))
         return self.values[name]
+
+    def equation(self, name:str, # a quantity's name, e.g. 'net_h1'
+                 latex:bool=False, # LaTeX instead of plain text
+                 width:int=None,   # break a longer plain-text equation at its equals signs
+                ) -> str:
+        "One quantity written out: its name, its formula, the formula with numbers, and its value."
+        self[name]
+        line = self.quantities[name].equation(_Tex() if latex else _Text(), self.values, self.digits)
+        return line if latex else _fold(line, width)
 
     def __contains__(self, name): return name in self.quantities
     def __len__(self): return len(self.quantities)
@@ -437,23 +457,14 @@ class Explanation:
         return detail
 
     def _lines(self, r, stage, width=None):
-        lines = []
-        for q in self.quantities.values():
-            if q.stage != stage: continue
-            line = q.equation(r, self.values, self.digits)
-            if width and len(line) > width:  # one step of the equation a line, aligned at the equals sign
-                first, *rest = line.split(' = ')
-                pad = ' ' * len(first)
-                line = '\n'.join([f'{first} = {rest[0]}'] + [f'{pad} = {p}' for p in rest[1:]])
-            lines.append(line)
-        return lines
+        return [_fold(q.equation(r, self.values, self.digits), width) for q in self.quantities.values() if q.stage == stage]
 
     def to_text(self, detail:str='auto', # 'numbers', 'matrices', or 'auto' (numbers up to MAX_NUMBERS parameters)
                 width:int=100,             # longer equations are broken at their equals signs
                ) -> str:
         "The worked example as plain text for a terminal."
         detail, r = self._check_detail(detail), _Text()
-        out = [f'One round of gradient descent for {self.describe()}.']
+        out = [textwrap.fill(f'One round of gradient descent for {self.describe()}.', width)]
         if detail == 'matrices': return '\n'.join(out + self._matrices(r))
         for stage, title in _STAGES.items():
             out += ['', title, '-' * len(title)]
@@ -462,12 +473,12 @@ class Explanation:
         return '\n'.join(out)
 
     def _given(self, r, sep=', '):
-        groups = {}
-        for q in self.quantities.values():
-            if q.stage != 'given': continue
-            key = 'target' if q.name.startswith('target') else 'eta' if q.name == 'eta' else q.name[0]
-            groups.setdefault(key, []).append(f'{r.name(q.name)} = {_fmt(q.value, self.digits)}')
-        return [sep.join(g) for g in groups.values()]
+        "The given numbers, a group a line (at most six to a line): inputs, each layer's weights, biases, targets."
+        given = [n for n, q in self.quantities.items() if q.stage == 'given']
+        groups = [[n for n in given if n[0] == 'i']] + [[w for row in ws for w in row] for ws in self.info['weights']]
+        groups += [[n for n in given if n[0] == 'b'], ['eta'], [n for n in given if n.startswith('target')]]
+        item = lambda n: f'{r.name(n)} = {_fmt(self[n], self.digits)}'
+        return [sep.join(map(item, g[i:i + 6])) for g in groups for i in range(0, len(g), 6)]
 
     def to_markdown(self, detail:str='auto') -> str:
         "The worked example as Markdown with LaTeX equations, as the docs site and Jupyter show it."
@@ -476,7 +487,7 @@ class Explanation:
         if detail == 'matrices': return '\n\n'.join(out + [f'$${l}$$' for l in self._matrices(r)])
         for stage, title in _STAGES.items():
             out.append(f'**{title}**')
-            if stage == 'given': out.append('$' + r'$, $'.join(self._given(r, '$, $')) + '$')
+            if stage == 'given': out += [f'$${line}$$' for line in self._given(r, r',\quad ')]
             else:
                 for q in self.quantities.values():
                     if q.stage != stage: continue
@@ -528,7 +539,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #32aaba41
+# %% ../nbs/04b_explain.ipynb #7dc72c16
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -555,7 +566,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #1aca9c47
+# %% ../nbs/04b_explain.ipynb #07546344
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
