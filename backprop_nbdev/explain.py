@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #6c293e04
+# %% ../nbs/04b_explain.ipynb #a2633a43
 import html as _html
 import json as _json
 import re
@@ -19,16 +19,16 @@ import numpy as np
 from .activations import get_activation
 from .layers import ActivationLayer, Linear
 from .losses import get_loss, log_softmax
-from .mazur import _layer_ys, mazur_example
+from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #292eaf8b
+# %% ../nbs/04b_explain.ipynb #38c80cad
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #65493790
+# %% ../nbs/04b_explain.ipynb #2b652d56
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -97,7 +97,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{a} {op} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #d714c22c
+# %% ../nbs/04b_explain.ipynb #4745929f
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -124,7 +124,7 @@ class Quantity:
             if p != out[-1]: out.append(p)
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #4e322715
+# %% ../nbs/04b_explain.ipynb #f23ef1af
 _ACTS = ('identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax')
 _LOSSES = ('half_sse', 'mse', 'bce', 'bce_logits', 'cross_entropy')
 
@@ -151,7 +151,7 @@ def _neuron_names(sizes):
         names.append([f'o{j+1}' if l == L else f'h{j+1}' if L == 2 else f'h{l}_{j+1}' for j in range(sizes[l])])
     return names
 
-# %% ../nbs/04b_explain.ipynb #9fc3dcfd
+# %% ../nbs/04b_explain.ipynb #87d3c1de
 def _derivative(act, out, r, v, o):
     "dout/dnet written from the activation's output `o` (a name); None for softmax, whose Jacobian is not diagonal."
     name = act.name
@@ -387,7 +387,7 @@ def _work(net, X, target, loss, lr):
     info = dict(sizes=sizes, names=names, weights=wname, biases=bname, pairs=pairs, loss=loss, fused=fused, batch=B)
     return q, info
 
-# %% ../nbs/04b_explain.ipynb #10d2b3e8
+# %% ../nbs/04b_explain.ipynb #bde0c57d
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 
 def _fold(line, width=None):
@@ -539,7 +539,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #7dc72c16
+# %% ../nbs/04b_explain.ipynb #1a96db17
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -566,7 +566,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #07546344
+# %% ../nbs/04b_explain.ipynb #0f8be76a
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
@@ -665,6 +665,24 @@ class StepThrough:
         w, h = X(xs[-1]) + 0.8 * unit, Y(low) + 0.2 * unit
         return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
                 f'aria-label="the network, with the quantity of the current step highlighted">' + ''.join(out + labels) + '</svg>')
+
+    def draw(self, step:int=None, # the index of a step; None draws the network with nothing highlighted
+             ax=None,             # a matplotlib Axes to draw on; a new figure when None
+            ):
+        "Step `step` on the matplotlib drawing of `draw_network`: its neurons and edges highlighted, its equation above."
+        info = self.explanation.info
+        on, names = self.highlighted(step) if step is not None else set(), info['names']
+        ends = {w: (names[l][j], names[l + 1][k]) for l, ws in enumerate(info['weights'])
+                for k, row in enumerate(ws) for j, w in enumerate(row)}
+        for l, bs in enumerate(info['biases']):
+            for k, b in enumerate(bs or []): ends[f'{b}>{names[l + 1][k]}'] = (f'b{l + 1}', names[l + 1][k])
+        lins = [lin for lin, _ in info['pairs']]
+        biases = None if any(l.bias is None for l in lins) else [l.bias for l in lins]
+        title = None if step is None else textwrap.fill(self.steps[step]['equation'], 70)
+        ax = draw_network([l.weight for l in lins], biases, ax=ax, labels=names, annotate=False,
+                          highlight={ends.get(k, k) for k in on})
+        if title: ax.set_title(title, fontsize=10, family='monospace', loc='left')
+        return ax
 
     def to_html(self) -> str:
         "A self-contained player (SVG, buttons and a slider, a few lines of JavaScript) that works without a kernel."

@@ -152,6 +152,8 @@ def _layer_ys(n, height):
     return (np.arange(n)[::-1] - (n - 1) / 2) * height / max(n, 1)
 
 # %% ../nbs/00_mazur.ipynb #cf9dadaa
+_HIGHLIGHT = '#d9480f'  # the colour of highlighted neurons and edges
+
 def draw_network(weights:list,        # weight matrices, layer by layer, each of shape (n_out, n_in)
                  biases:list=None,    # per layer: one shared number, or an array with one bias per neuron
                  ax=None,             # a matplotlib Axes to draw on; a new figure when None
@@ -159,6 +161,7 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
                  title:str=None,      # the title above the drawing
                  annotate:bool=None,  # write values on the edges (default: when there are at most 40 edges)
                  decimals:int=4,      # digits of the written values
+                 highlight=(),        # neuron labels and (from, to) label pairs of edges to draw highlighted
                 ):
     "Draw a layered network with its weights and biases; returns the matplotlib Axes."
     import matplotlib.pyplot as plt
@@ -187,7 +190,9 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
                 x0, y0, x1, y1 = xs[l], ys[l][j], xs[l + 1], ys[l + 1][k]
                 colour = 'tab:blue' if w[k, j] >= 0 else 'tab:red'
                 lw = 0.6 + 2.4 * abs(w[k, j]) / wmax if not annotate else 1.0
-                ax.plot([x0, x1], [y0, y1], color=colour if not annotate else 'grey', lw=lw, zorder=1)
+                if (name(l, j), name(l + 1, k)) in highlight: colour, lw, annotate_colour = _HIGHLIGHT, 4.0, _HIGHLIGHT
+                else: annotate_colour = 'grey'
+                ax.plot([x0, x1], [y0, y1], color=colour if not annotate else annotate_colour, lw=lw, zorder=1)
                 if annotate:
                     t = 0.28 + 0.12 * (k % 2)  # near the source end, staggered so labels do not collide
                     ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f'{w[k, j]:.{decimals}f}', fontsize=8,
@@ -199,14 +204,17 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
             ax.scatter([bx], [by], s=node * 0.7, c='lightyellow', edgecolors='black', zorder=2)
             ax.text(bx, by, f'b{l+1}', ha='center', va='center', fontsize=9, zorder=4)
             for k in range(w.shape[0]):
-                ax.plot([bx, xs[l + 1]], [by, ys[l + 1][k]], color='grey', ls=':', lw=1, zorder=1)
+                on = (f'b{l+1}', name(l + 1, k)) in highlight
+                ax.plot([bx, xs[l + 1]], [by, ys[l + 1][k]], color=_HIGHLIGHT if on else 'grey', ls=':', lw=3 if on else 1, zorder=1)
                 if annotate:
                     t = 0.45
                     ax.text(bx + t * (xs[l + 1] - bx), by + t * (ys[l + 1][k] - by), f'{b[k]:.{decimals}f}', fontsize=7,
                             ha='center', va='center', zorder=3, color='dimgrey',
                             bbox=dict(boxstyle='round,pad=0.1', fc='white', ec='none', alpha=0.9))
     for l, n in enumerate(sizes):
-        ax.scatter(np.full(n, xs[l]), ys[l], s=node, c='white' if l == 0 else 'lightsteelblue', edgecolors='black', zorder=2)
+        on = [name(l, j) in highlight for j in range(n)]
+        ax.scatter(np.full(n, xs[l]), ys[l], s=node, c=['#ffc078' if o else 'white' if l == 0 else 'lightsteelblue' for o in on],
+                   edgecolors=[_HIGHLIGHT if o else 'black' for o in on], linewidths=[2.5 if o else 1 for o in on], zorder=2)
         for j in range(n): ax.text(xs[l], ys[l][j], name(l, j), ha='center', va='center', fontsize=9 if node >= 300 else 7, zorder=4)
     ax.set_xlim(xs[0] - 0.8, xs[-1] + 0.8)
     ax.set_ylim(min(y.min() for y in ys) - (2.0 if biases is not None else 0.8), max(y.max() for y in ys) + 0.8)
