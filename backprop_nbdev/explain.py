@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #68d63565
+# %% ../nbs/04b_explain.ipynb #d09a5e6a
 import html as _html
 import json as _json
 import re
@@ -22,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #936b65b7
+# %% ../nbs/04b_explain.ipynb #fad20ae2
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #5a52a4b7
+# %% ../nbs/04b_explain.ipynb #faf64d6f
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -97,7 +97,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{a} {op} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #c33f65e2
+# %% ../nbs/04b_explain.ipynb #222bc376
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -124,7 +124,7 @@ class Quantity:
             if p != out[-1]: out.append(p)
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #940460eb
+# %% ../nbs/04b_explain.ipynb #9d72ca32
 _ACTS = ('identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax')
 _LOSSES = ('half_sse', 'mse', 'bce', 'bce_logits', 'cross_entropy')
 
@@ -151,7 +151,7 @@ def _neuron_names(sizes):
         names.append([f'o{j+1}' if l == L else f'h{j+1}' if L == 2 else f'h{l}_{j+1}' for j in range(sizes[l])])
     return names
 
-# %% ../nbs/04b_explain.ipynb #cb0ac49b
+# %% ../nbs/04b_explain.ipynb #f24f27e1
 def _derivative(act, out, r, v, o):
     "dout/dnet written from the activation's output `o` (a name); None for softmax, whose Jacobian is not diagonal."
     name = act.name
@@ -387,7 +387,7 @@ def _work(net, X, target, loss, lr):
     info = dict(sizes=sizes, names=names, weights=wname, biases=bname, pairs=pairs, loss=loss, fused=fused, batch=B)
     return q, info
 
-# %% ../nbs/04b_explain.ipynb #257f643b
+# %% ../nbs/04b_explain.ipynb #6cda5147
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 
 def _fold(line, width=None):
@@ -539,7 +539,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #b6c594f5
+# %% ../nbs/04b_explain.ipynb #f5911f30
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -566,7 +566,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #3d2ace45
+# %% ../nbs/04b_explain.ipynb #c7c11ea3
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
