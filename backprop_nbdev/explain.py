@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #d09a5e6a
+# %% ../nbs/04b_explain.ipynb #074fcc20
 import html as _html
 import json as _json
 import re
@@ -22,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #fad20ae2
+# %% ../nbs/04b_explain.ipynb #bd4a9645
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #faf64d6f
+# %% ../nbs/04b_explain.ipynb #0ea87f98
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -97,7 +97,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{a} {op} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #222bc376
+# %% ../nbs/04b_explain.ipynb #3e632490
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -124,10 +124,34 @@ class Quantity:
             if p != out[-1]: out.append(p)
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #9d72ca32
-_ACTS = ('identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax')
-_LOSSES = ('half_sse', 'mse', 'bce', 'bce_logits', 'cross_entropy')
+# %% ../nbs/04b_explain.ipynb #39674872
+_OUT = {  # out written from net; `nets` are the layer's net inputs, which a softmax divides by
+    'identity':   lambda act, r, net, nets: net,
+    'sigmoid':    lambda act, r, net, nets: r.div('1', r.add('1', r.exp(r.neg(net)))),
+    'tanh':       lambda act, r, net, nets: r.fn('tanh', net),
+    'relu':       lambda act, r, net, nets: r.fn('max', '0', net),
+    'leaky_relu': lambda act, r, net, nets: r.fn('max', net, r.mul(_fmt(act.alpha), net)),
+    'softmax':    lambda act, r, net, nets: r.div(r.exp(net), r.add(*map(r.exp, nets))),
+}
+_SLOPE = {  # dout/dnet written from out; softmax has none of its own, its Jacobian is not diagonal
+    'identity':   lambda act, r, out, positive: '1',
+    'sigmoid':    lambda act, r, out, positive: r.mul(out, r.sub('1', out)),
+    'tanh':       lambda act, r, out, positive: r.sub('1', r.pow2(out)),
+    'relu':       lambda act, r, out, positive: r.cond(out, '>', '0'),
+    'leaky_relu': lambda act, r, out, positive: r.cond(out, '>', '0') if positive else _fmt(act.alpha),
+}
+_ERROR = {  # the error of one output, and the derivative of the example's error by that output (K outputs)
+    'half_sse': (lambda r, t, o, K: r.mul(r.div('1', '2'), r.sq(r.sub(t, o))), lambda r, t, o, K: r.neg(r.sub(t, o))),
+    'mse':      (lambda r, t, o, K: r.sq(r.sub(t, o)),                        lambda r, t, o, K: r.div(r.mul('2', r.sub(o, t)), str(K))),
+    'bce':      (lambda r, t, o, K: r.neg(r.add(r.mul(t, r.fn('ln', o)), r.mul(r.sub('1', t), r.fn('ln', r.sub('1', o))))),
+                 lambda r, t, o, K: r.div(r.sub(o, t), r.mul(*([str(K)] if K > 1 else []), o, r.sub('1', o)))),
+    'cross_entropy': (lambda r, t, o, K: r.neg(r.mul(t, r.fn('ln', o))), None),
+}
+_ERROR['bce_logits'] = (_ERROR['bce'][0], None)
+_ACTS, _LOSSES = tuple(_OUT), tuple(_ERROR)
+_FUSED = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}  # losses that apply an activation themselves
 
+# %% ../nbs/04b_explain.ipynb #5296a24f
 def _layers(net):
     "The network as (Linear, Activation) pairs: each Linear layer with the activation after it (identity if none)."
     if not isinstance(net, Network): raise TypeError(f'explain needs a Network, got {type(net).__name__}')
@@ -151,243 +175,228 @@ def _neuron_names(sizes):
         names.append([f'o{j+1}' if l == L else f'h{j+1}' if L == 2 else f'h{l}_{j+1}' for j in range(sizes[l])])
     return names
 
-# %% ../nbs/04b_explain.ipynb #f24f27e1
-def _derivative(act, out, r, v, o):
-    "dout/dnet written from the activation's output `o` (a name); None for softmax, whose Jacobian is not diagonal."
-    name = act.name
-    if name == 'sigmoid': return r.mul(v(o), r.sub('1', v(o)))
-    if name == 'tanh': return r.sub('1', r.pow2(v(o)))
-    if name == 'relu': return r.cond(v(o), '>', '0')
-    if name == 'leaky_relu': return r.cond(v(o), '>', '0') if out > 0 else _fmt(act.alpha)
-    return '1'
-
-def _forward_formula(act, r, v, net, nets):
-    "out = act(net), written out."
-    name = act.name
-    if name == 'sigmoid': return r.div('1', r.add('1', r.exp(r.neg(v(net)))))
-    if name == 'tanh': return r.fn('tanh', v(net))
-    if name == 'relu': return r.fn('max', '0', v(net))
-    if name == 'leaky_relu': return r.fn('max', v(net), r.mul(_fmt(act.alpha), v(net)))
-    if name == 'softmax': return r.div(r.exp(v(net)), r.add(*[r.exp(v(n)) for n in nets]))
-    return v(net)
-
-def _slope(act, out):
-    "The value of dout/dnet from the output, as the engine computes it."
-    name = act.name
-    if name == 'sigmoid': return out * (1 - out)
-    if name == 'tanh': return 1 - out * out
-    if name == 'relu': return float(out > 0)
-    if name == 'leaky_relu': return 1.0 if out > 0 else act.alpha
-    return 1.0
+def _check_loss(loss, act):
+    "The loss, refusing the pairs whose maths would apply an activation twice."
+    loss = get_loss(loss)
+    if loss.name not in _LOSSES: raise ValueError(f'the loss {loss!r} has no written-out derivative; use one of {", ".join(_LOSSES)}')
+    if loss.name in _FUSED and act.name != 'identity':
+        raise ValueError(f"{loss.name} applies the {_FUSED[loss.name]} itself, so the output layer must have no activation "
+                         f"(it has {act.name}); build the network with output='identity'")
+    return loss
 
 def _examples(net, x, target, loss):
-    "Inputs as a checked (batch, n_in) array and targets as (batch, n_out) rows, with clear errors."
+    "Inputs as a checked (batch, n_in) array and targets as one row (or class label) per example, with clear errors."
     X = np.asarray(x)
     if X.ndim == 1 and X.size == net.n_in: X = X[None]  # one example may be given as a flat list
     X = _check_X(X, net.n_in, net.dtype, 'x')
     if len(X) > MAX_EXAMPLES:
         raise ValueError(f'x has {len(X)} examples; a worked example shows at most {MAX_EXAMPLES} (pass a few rows)')
     t = np.asarray(target)
-    if t.ndim == 1 and len(X) == 1 and not (loss.name == 'cross_entropy' and t.size == 1) and t.size == net.n_out: t = t[None]
+    if t.ndim == 1 and len(X) == 1 and t.size == net.n_out and not (loss.name == 'cross_entropy' and t.size == 1): t = t[None]
     if t.ndim == 0 or len(t) != len(X):
-        raise ValueError(f'x has {len(X)} example{"s" * (len(X) != 1)} but target has {len(t) if t.ndim else 0} rows; give one target per example')
+        raise ValueError(f'x has {len(X)} example{"s" * (len(X) != 1)} but target has {len(t) if t.ndim else 0} rows; '
+                         'give one target per example')
     return X, t
 
-def _check_loss(loss, act):
-    "The loss, refusing the pairs whose maths would apply an activation twice."
-    loss = get_loss(loss)
-    if loss.name not in _LOSSES: raise ValueError(f'the loss {loss!r} has no written-out derivative; use one of {", ".join(_LOSSES)}')
-    if loss.name == 'cross_entropy' and act.name != 'identity':
-        raise ValueError(f"cross_entropy applies the softmax itself, so the output layer must have no activation "
-                         f"(it has {act.name}); build the network with output='identity'")
-    if loss.name == 'bce_logits' and act.name != 'identity':
-        raise ValueError(f"bce_logits applies the sigmoid itself, so the output layer must have no activation "
-                         f"(it has {act.name}); build the network with output='identity', or use loss='bce'")
-    return loss
+# %% ../nbs/04b_explain.ipynb #cf523500
+class _Round:
+    "The quantities of one round, added in the order they are computed, with the names and arrays the steps share."
+    def __init__(self, net, X, loss, lr):
+        self.pairs = _layers(net)
+        self.loss = _check_loss(loss, self.pairs[-1][1])
+        self.fused = _FUSED.get(self.loss.name)
+        self.sizes = [net.n_in] + [lin.n_out for lin, _ in self.pairs]
+        self.names, self.L, self.B, self.lr = _neuron_names(self.sizes), len(self.pairs), len(X), lr
+        # the activation each layer is written with: a fused loss's activation stands in for the output layer's identity
+        self.acts = [get_activation(self.fused) if (l == self.L and self.fused) else act
+                     for l, (_, act) in enumerate(self.pairs, start=1)]
+        self.q, self.outs, self.nets = {}, [X], [None]
+        self.sfx = (lambda b: f'[{b+1}]') if self.B > 1 else (lambda b: '')
+
+    def add(self, name, value, stage, formula=None, nodes=(), edges=(), note=''):
+        self.q[name] = Quantity(name, float(value), stage, formula, tuple(nodes), tuple(edges), note)
+
+    def inp(self, l, j, b):
+        "The name of the j-th input of layer l (1-based) in example b: an input i.. or a previous layer's out_.."
+        m = self.names[l - 1][j]
+        return m + self.sfx(b) if l == 1 else f'out_{m}{self.sfx(b)}'
+
+    def batch_mean(self, name, values, stage, nodes=(), edges=(), note=''):
+        "With several examples, the batch's quantity `name` as the mean of the examples' `name[k]`."
+        parts = [name + self.sfx(b) for b in range(self.B)]
+        self.add(name, np.mean(values), stage, lambda r, v: r.div(r.add(*map(v, parts)), str(self.B)), nodes, edges, note)
+
+# %% ../nbs/04b_explain.ipynb #2d70073c
+def _given(w, lr):
+    "The numbers the round starts from: inputs, weights (numbered layer by layer in the post's order), biases, eta."
+    X, names = w.outs[0], w.names
+    for b in range(w.B):
+        for j, n in enumerate(names[0]): w.add(n + w.sfx(b), X[b, j], 'given', nodes=[n])
+    w.weights, w.biases, count = [], [], 0
+    for l, (lin, _) in enumerate(w.pairs, start=1):
+        ws = [[f'w{count + k * lin.n_in + j + 1}' for j in range(lin.n_in)] for k in range(lin.n_out)]
+        count += lin.n_in * lin.n_out
+        w.weights.append(ws)
+        for k, row in enumerate(ws):
+            for j, wn in enumerate(row): w.add(wn, lin.weight[k, j], 'given', nodes=[names[l-1][j], names[l][k]], edges=[wn])
+        bs = None if lin.bias is None else [f'b{l}'] * lin.n_out if lin.bias_mode == 'shared' else [f'b_{n}' for n in names[l]]
+        w.biases.append(bs)
+        for k, bn in enumerate(dict.fromkeys(bs or [])):
+            w.add(bn, lin.bias[k], 'given', edges=[f'{bn}>{n}' for n, b in zip(names[l], bs) if b == bn])
+    w.add('eta', lr, 'given', note='the learning rate')
+
+# %% ../nbs/04b_explain.ipynb #ef904d59
+def _forward(w):
+    "Net input and output of every neuron, layer by layer, computed with the engine's own layer arithmetic."
+    for l, ((lin, _), act) in enumerate(zip(w.pairs, w.acts), start=1):
+        Z = w.outs[-1] @ lin.weight.T + (0 if lin.bias is None else lin.bias)
+        A = act.forward(Z)
+        w.nets.append(Z); w.outs.append(A)
+        for k, n in enumerate(w.names[l]):
+            for b in range(w.B):
+                s, ins = w.sfx(b), [w.inp(l, j, b) for j in range(lin.n_in)]
+                bias = [] if lin.bias is None else [w.biases[l-1][k]]
+                net = lambda r, v, ws=w.weights[l-1][k], ins=ins, bias=bias: r.add(
+                    *[r.mul(v(wn), v(i)) for wn, i in zip(ws, ins)], *[r.mul(v(bn), '1') for bn in bias])
+                w.add(f'net_{n}{s}', Z[b, k], 'forward', net, [n] + w.names[l-1],
+                      w.weights[l-1][k] + [f'{bn}>{n}' for bn in bias])
+                nets = [f'net_{m}{s}' for m in w.names[l]]
+                out = lambda r, v, act=act, net=nets[k], nets=nets: _OUT[act.name](act, r, v(net), list(map(v, nets)))
+                note = (f'the {w.fused} belongs to the {w.loss.name} loss, which applies it to the net inputs'
+                        if l == w.L and w.fused and k == 0 and b == 0 else '')
+                w.add(f'out_{n}{s}', A[b, k], 'forward', out, [n] + (w.names[l] if act.name == 'softmax' else []), note=note)
+
+# %% ../nbs/04b_explain.ipynb #8f0891dd
+def _error(w, target):
+    "Each output's error against its target, each example's total, and the batch's average, as the engine's loss takes them."
+    loss, Z, A = w.loss, w.nets[-1], w.outs[-1]
+    _, T = loss.targets(Z if w.fused else A, target)  # the engine's own check and shaping of the targets
+    w.T, K = T, w.sizes[-1]
+    if w.fused == 'softmax': E = -T * log_softmax(Z)
+    elif w.fused == 'sigmoid': E = np.maximum(Z, 0) - Z * T + np.log1p(np.exp(-np.abs(Z)))
+    elif loss.name == 'half_sse': E = 0.5 * (T - A) ** 2
+    elif loss.name == 'mse': E = (T - A) ** 2
+    else:
+        p = np.clip(A, np.finfo(A.dtype).eps, 1 - np.finfo(A.dtype).eps)  # as the engine's binary cross-entropy clips
+        E = -(T * np.log(p) + (1 - T) * np.log1p(-p))
+    w.per = 1 if loss.name in ('half_sse', 'cross_entropy') else K  # the error of an example: a sum, or a mean over outputs
+    for b in range(w.B):
+        s, outs = w.sfx(b), w.names[-1]
+        for k, n in enumerate(outs): w.add(f'target_{n}{s}', T[b, k], 'given', nodes=[n])
+        for k, n in enumerate(outs):
+            f = lambda r, v, t=f'target_{n}{s}', o=f'out_{n}{s}': _ERROR[loss.name][0](r, v(t), v(o), K)
+            w.add(f'E_{n}{s}', E[b, k], 'forward', f, [n])
+        Es = [f'E_{n}{s}' for n in outs]
+        total = (lambda r, v, Es=Es: r.add(*map(v, Es))) if w.per == 1 else (lambda r, v, Es=Es: r.div(r.add(*map(v, Es)), str(K)))
+        w.add(f'E_total{s}', E[b].sum() / w.per, 'forward', total, outs)
+    if w.B > 1: w.batch_mean('E_total', E.sum(axis=1) / w.per, 'forward', w.names[-1],
+                             note="the batch's error is the average of its examples' errors")
+
+# %% ../nbs/04b_explain.ipynb #b4559580
+def _output_factors(w, b):
+    "dE/dout of each output neuron in example b (None when a fused loss gives the delta directly), added by name."
+    if w.fused: return None
+    A, T, K, s = w.outs[-1][b], w.T[b], w.sizes[-1], w.sfx(b)
+    if w.loss.name == 'half_sse': dE = A - T
+    elif w.loss.name == 'mse': dE = 2 * (A - T) / K
+    else:
+        p = np.clip(A, np.finfo(A.dtype).eps, 1 - np.finfo(A.dtype).eps)
+        dE = (p - T) / (p * (1 - p)) / K
+    for k, n in enumerate(w.names[-1]):
+        f = lambda r, v, t=f'target_{n}{s}', o=f'out_{n}{s}': _ERROR[w.loss.name][1](r, v(t), v(o), K)
+        w.add(f'dE_total/dout_{n}{s}', dE[k], 'backward', f, [n])
+    return dE
+
+def _hidden_factors(w, l, delta, b):
+    "dE/dout of each neuron of hidden layer l in example b: the sum over its paths into layer l + 1 of delta times weight."
+    dE, s, nxt = delta[b] @ w.pairs[l][0].weight, w.sfx(b), w.names[l + 1]
+    for j, n in enumerate(w.names[l]):
+        paths = [(f'delta_{m}{s}', w.weights[l][k][j]) for k, m in enumerate(nxt)]
+        w.add(f'dE_total/dout_{n}{s}', dE[j], 'backward', lambda r, v, paths=paths: r.add(*[r.mul(v(d), v(x)) for d, x in paths]),
+              [n] + nxt, [x for _, x in paths], note='a sum over every path from the neuron into the next layer' if j == b == 0 else '')
+    return dE
+
+def _deltas(w, l, dE, b):
+    "The delta dE/dnet of each neuron of layer l in example b, with the activation's slope when it has one of its own."
+    act, A, s, names = w.acts[l - 1], w.outs[l][b:b+1], w.sfx(b), w.names[l]
+    if dE is None:  # a fused loss: the activation's derivative and the loss's cancel
+        D = (A[0] - w.T[b]) / w.per
+        why = ('softmax with cross-entropy: the softmax Jacobian times the derivative of -ln(out) is out - target'
+               if w.fused == 'softmax' else 'sigmoid with binary cross-entropy: out*(1 - out) cancels, leaving out - target')
+        for k, n in enumerate(names):
+            f = ((lambda r, v, n=n: r.sub(v(f'out_{n}{s}'), v(f'target_{n}{s}'))) if w.per == 1 else
+                 (lambda r, v, n=n: r.div(r.sub(v(f'out_{n}{s}'), v(f'target_{n}{s}')), str(w.per))))
+            w.add(f'delta_{n}{s}', D[k], 'backward', f, [n], note=why if k == b == 0 else '')
+        return D
+    D = act.backward(A, dE[None].astype(A.dtype))[0]  # the engine's own backward step
+    if act.name == 'softmax':
+        outs, dEs = [f'out_{m}{s}' for m in names], [f'dE_total/dout_{m}{s}' for m in names]
+        for k, n in enumerate(names):
+            def jacobian_sum(r, v, k=k):
+                jac = [r.mul(v(o), r.sub('1', v(outs[k]))) if j == k else r.neg(r.mul(v(o), v(outs[k]))) for j, o in enumerate(outs)]
+                return r.add(*[r.mul(v(g), x) for g, x in zip(dEs, jac)])
+            w.add(f'delta_{n}{s}', D[k], 'backward', jacobian_sum, names,
+                  note='softmax: every output depends on every net input, so the delta sums over the Jacobian' if k == b == 0 else '')
+        return D
+    slope = act.backward(A, np.ones_like(A))[0]
+    for k, n in enumerate(names):
+        o, dn = f'out_{n}{s}', f'dout_{n}/dnet_{n}{s}'
+        w.add(dn, slope[k], 'backward', lambda r, v, o=o, on=A[0, k] > 0: _SLOPE[act.name](act, r, v(o), on), [n])
+        w.add(f'delta_{n}{s}', D[k], 'backward', lambda r, v, o=o, dn=dn: r.mul(v(f'dE_total/d{o}'), v(dn)), [n])
+    return D
+
+def _gradients(w, l, D):
+    "dE_total/dw for each weight into layer l, and dE_total/db for its trained bias: per example, then averaged."
+    lin, names, prev, B = w.pairs[l - 1][0], w.names[l], w.names[l - 1], w.B
+    three = 'dout_' + names[0] + '/dnet_' + names[0] + w.sfx(0) in w.q  # written as the post's three factors?
+    for k, n in enumerate(names):
+        for j, m in enumerate(prev):
+            x = w.weights[l-1][k][j]
+            for b in range(B):
+                s = w.sfx(b)
+                w.add(f'dnet_{n}/d{x}{s}', w.outs[l-1][b, j], 'backward', lambda r, v, src=w.inp(l, j, b): v(src), [m, n], [x])
+                factors = ([f'dE_total/dout_{n}{s}', f'dout_{n}/dnet_{n}{s}'] if three else [f'delta_{n}{s}']) + [f'dnet_{n}/d{x}{s}']
+                w.add(f'dE_total/d{x}{s}', D[b, k] * w.outs[l-1][b, j], 'backward', lambda r, v, fs=factors: r.mul(*map(v, fs)), [m, n], [x])
+            if B > 1: w.batch_mean(f'dE_total/d{x}', D[:, k] * w.outs[l-1][:, j], 'backward', [m, n], [x])
+    if lin.bias is None or not lin.train_bias: return
+    for bn in dict.fromkeys(w.biases[l-1]):
+        ks = [k for k, x in enumerate(w.biases[l-1]) if x == bn]  # the neurons it feeds: one, or the whole layer
+        nodes, edges = [names[k] for k in ks], [f'{bn}>{names[k]}' for k in ks]
+        for b in range(B):
+            f = lambda r, v, s=w.sfx(b): r.add(*[r.mul(v(f'delta_{n}{s}'), '1') for n in nodes])
+            w.add(f'dE_total/d{bn}{w.sfx(b)}', D[b, ks].sum(), 'backward', f, nodes, edges)
+        if B > 1: w.batch_mean(f'dE_total/d{bn}', D[:, ks].sum(axis=1), 'backward', nodes, edges)
+
+def _backward(w):
+    "The backward pass, from the output layer down: factors, deltas and gradients, example by example."
+    delta = None
+    for l in range(w.L, 0, -1):
+        D = np.zeros_like(w.outs[l])
+        for b in range(w.B):
+            dE = _output_factors(w, b) if l == w.L else _hidden_factors(w, l, delta, b)
+            D[b] = _deltas(w, l, dE, b)
+        _gradients(w, l, D)
+        delta = D
+
+# %% ../nbs/04b_explain.ipynb #8a94cdbe
+def _update(w):
+    "Plain gradient descent: every weight and trained bias moves eta times its gradient downhill."
+    for l, (lin, _) in enumerate(w.pairs, start=1):
+        params = [x for row in w.weights[l-1] for x in row]
+        if lin.bias is not None and lin.train_bias: params += list(dict.fromkeys(w.biases[l-1]))
+        for x in params:
+            w.add(f'{x}+', w.q[x].value - w.lr * w.q[f'dE_total/d{x}'].value, 'update',
+                  lambda r, v, x=x: r.sub(v(x), r.mul(v('eta'), v(f'dE_total/d{x}'))), w.q[x].nodes, w.q[x].edges)
 
 def _work(net, X, target, loss, lr):
-    "Every quantity of one round of gradient descent, in order, as a dict name -> Quantity."
-    pairs = _layers(net)
-    loss = _check_loss(loss, pairs[-1][1])
-    sizes = [net.n_in] + [lin.n_out for lin, _ in pairs]
-    names, L, B = _neuron_names(sizes), len(pairs), len(X)
-    fused = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}.get(loss.name)
-    q = {}
-    def add(name, value, stage, formula=None, nodes=(), edges=(), note=''):
-        q[name] = Quantity(name, float(value), stage, formula, tuple(nodes), tuple(edges), note)
-    sfx = (lambda b: f'[{b+1}]') if B > 1 else (lambda b: '')
-    # the given numbers: inputs, weights, biases, learning rate
-    for b in range(B):
-        for j, n in enumerate(names[0]): add(n + sfx(b), X[b, j], 'given', nodes=[n])
-    wname, bname, n_w = [], [], 0
-    for l, (lin, _) in enumerate(pairs, start=1):
-        wn = [[f'w{n_w + k * lin.n_in + j + 1}' for j in range(lin.n_in)] for k in range(lin.n_out)]
-        n_w += lin.n_in * lin.n_out
-        wname.append(wn)
-        for k in range(lin.n_out):
-            for j in range(lin.n_in): add(wn[k][j], lin.weight[k, j], 'given', edges=[wn[k][j]], nodes=[names[l-1][j], names[l][k]])
-        if lin.bias is None: bname.append(None); continue
-        bn = [f'b{l}'] * lin.n_out if lin.bias_mode == 'shared' else [f'b_{n}' for n in names[l]]
-        bname.append(bn)
-        for k, n in enumerate(dict.fromkeys(bn)):
-            add(n, lin.bias[k], 'given', edges=[f'{n}>{m}' for m, bb in zip(names[l], bn) if bb == n])
-    add('eta', lr, 'given', note='the learning rate')
-    # forward pass, layer by layer
-    acts, nets = [X], []
-    for l, (lin, act) in enumerate(pairs, start=1):
-        Z = acts[-1] @ lin.weight.T + (0 if lin.bias is None else lin.bias)
-        A = get_activation(fused).forward(Z) if (l == L and fused) else act.forward(Z)
-        nets.append(Z); acts.append(A)
-        a = get_activation(fused) if (l == L and fused) else act
-        for k, n in enumerate(names[l]):
-            for b in range(B):
-                s = sfx(b)
-                ins = [m + s for m in names[l-1]] if l == 1 else [f'out_{m}{s}' for m in names[l-1]]
-                terms = lambda r, v, k=k, ins=ins, l=l: r.add(*[r.mul(v(w), v(i)) for w, i in zip(wname[l-1][k], ins)],
-                                                          *([r.mul(v(bname[l-1][k]), '1')] if bname[l-1] else []))
-                edges = wname[l-1][k] + ([f'{bname[l-1][k]}>{n}'] if bname[l-1] else [])
-                add(f'net_{n}{s}', Z[b, k], 'forward', terms, [n] + names[l-1], edges)
-                fwd = lambda r, v, a=a, net=f'net_{n}{s}', all_nets=[f'net_{m}{s}' for m in names[l]]: _forward_formula(a, r, v, net, all_nets)
-                note = ''
-                if l == L and fused:
-                    note = f'the {fused} is part of the {loss.name} loss: the network outputs net_{n} and the loss applies the {fused}'
-                add(f'out_{n}{s}', A[b, k], 'forward', fwd, [n] + (names[l] if a.name == 'softmax' else []), note=note)
-    out = acts[-1]
-    # the error
-    K = sizes[-1]
-    engine_out = nets[-1] if fused else out
-    _, T = loss.targets(engine_out, target)
-    if fused == 'softmax': Eo = -T * log_softmax(nets[-1])
-    elif fused == 'sigmoid': z = nets[-1]; Eo = np.maximum(z, 0) - z * T + np.log1p(np.exp(-np.abs(z)))
-    elif loss.name == 'half_sse': Eo = 0.5 * (T - out) ** 2
-    elif loss.name == 'mse': Eo = (T - out) ** 2
-    else:
-        p = np.clip(out, np.finfo(out.dtype).eps, 1 - np.finfo(out.dtype).eps)
-        Eo = -(T * np.log(p) + (1 - T) * np.log1p(-p))
-    per = 1 if loss.name in ('half_sse', 'cross_entropy') else K
-    for b in range(B):
-        s = sfx(b)
-        for k, n in enumerate(names[-1]):
-            add(f'target_{n}{s}', T[b, k], 'given', nodes=[n])
-        for k, n in enumerate(names[-1]):
-            t, o = f'target_{n}{s}', f'out_{n}{s}'
-            if loss.name == 'half_sse': f = lambda r, v, t=t, o=o: r.mul(r.div('1', '2'), r.sq(r.sub(v(t), v(o))))
-            elif loss.name == 'mse': f = lambda r, v, t=t, o=o: r.sq(r.sub(v(t), v(o)))
-            elif loss.name == 'cross_entropy': f = lambda r, v, t=t, o=o: r.neg(r.mul(v(t), r.fn('ln', v(o))))
-            else: f = lambda r, v, t=t, o=o: r.neg(r.add(r.mul(v(t), r.fn('ln', v(o))), r.mul(r.sub('1', v(t)), r.fn('ln', r.sub('1', v(o))))))
-            add(f'E_{n}{s}', Eo[b, k], 'forward', f, [n])
-        Es = [f'E_{n}{s}' for n in names[-1]]
-        f = (lambda r, v, Es=Es: r.add(*map(v, Es))) if per == 1 else (lambda r, v, Es=Es: r.div(r.add(*map(v, Es)), str(K)))
-        add(f'E_total{s}', Eo[b].sum() / per, 'forward', f, names[-1])
-    if B > 1:
-        parts = [f'E_total{sfx(b)}' for b in range(B)]
-        add('E_total', Eo.sum() / per / B, 'forward', lambda r, v: r.div(r.add(*map(v, parts)), str(B)), names[-1],
-            note='the error of the batch is the average of the examples\' errors')
-    # backward pass, from the output layer down; per example, derivatives of that example's own error
-    grads = {}
-    delta = None
-    for l in range(L, 0, -1):
-        lin, act = pairs[l-1]
-        a = get_activation(fused) if (l == L and fused) else act
-        A, D = acts[l], np.zeros_like(acts[l])
-        for b in range(B):
-            s = sfx(b)
-            if l == L:
-                if fused:
-                    dE = None
-                    D[b] = (A[b] - T[b]) / per
-                else:
-                    if loss.name == 'half_sse': dE = A[b] - T[b]
-                    elif loss.name == 'mse': dE = 2 * (A[b] - T[b]) / K
-                    else:
-                        p = np.clip(A[b], np.finfo(A.dtype).eps, 1 - np.finfo(A.dtype).eps)
-                        dE = (p - T[b]) / (p * (1 - p)) / K
-            else:
-                W = pairs[l][0].weight
-                dE = delta[b] @ W
-            if dE is not None:
-                D[b] = a.backward(A[b:b+1], dE[None].astype(A.dtype))[0]
-            for k, n in enumerate(names[l]):
-                o, dEo = f'out_{n}{s}', f'dE_total/dout_{n}{s}'
-                if dE is not None:
-                    if l == L:
-                        t = f'target_{n}{s}'
-                        if loss.name == 'half_sse': f = lambda r, v, t=t, o=o: r.neg(r.sub(v(t), v(o)))
-                        elif loss.name == 'mse': f = lambda r, v, t=t, o=o: r.div(r.mul('2', r.sub(v(o), v(t))), str(K))
-                        else: f = lambda r, v, t=t, o=o: r.div(r.sub(v(o), v(t)), r.mul(*([str(K)] if K > 1 else []), v(o), r.sub('1', v(o))))
-                        add(dEo, dE[k], 'backward', f, [n])
-                    else:
-                        outs = names[l+1]
-                        terms = [(f'delta_{m}{s}', wname[l][kk][k]) for kk, m in enumerate(outs)]
-                        add(dEo, dE[k], 'backward', lambda r, v, terms=terms: r.add(*[r.mul(v(d), v(w)) for d, w in terms]),
-                            [n] + outs, [w for _, w in terms],
-                            note='the sum over every path from this neuron into the next layer')
-                dn = f'dout_{n}/dnet_{n}{s}'
-                if a.name == 'softmax' and not (l == L and fused):
-                    outs = [f'out_{m}{s}' for m in names[l]]
-                    dEs = [f'dE_total/dout_{m}{s}' for m in names[l]]
-                    def f(r, v, k=k, outs=outs, dEs=dEs):
-                        jac = [r.mul(v(outs[j]), r.sub('1', v(outs[k]))) if j == k else r.neg(r.mul(v(outs[j]), v(outs[k])))
-                               for j in range(len(outs))]
-                        return r.add(*[r.mul(v(g), jj) for g, jj in zip(dEs, jac)])
-                    add(f'delta_{n}{s}', D[b, k], 'backward', f, names[l],
-                        note='softmax: every output depends on every net input, so the delta sums dE/dout times the Jacobian')
-                elif l == L and fused:
-                    t = f'target_{n}{s}'
-                    f = (lambda r, v, t=t, o=o: r.sub(v(o), v(t))) if per == 1 else (lambda r, v, t=t, o=o: r.div(r.sub(v(o), v(t)), str(K)))
-                    why = ('softmax and cross-entropy together: the derivative of -ln(out) and the softmax Jacobian cancel '
-                           'to out - target' if fused == 'softmax' else
-                           'sigmoid and binary cross-entropy together: out*(1 - out) cancels against the loss, leaving out - target')
-                    add(f'delta_{n}{s}', D[b, k], 'backward', f, [n], note=why)
-                else:
-                    add(dn, _slope(a, A[b, k]), 'backward', lambda r, v, a=a, o=o, val=A[b, k]: _derivative(a, val, r, v, o), [n])
-                    add(f'delta_{n}{s}', D[b, k], 'backward', lambda r, v, dEo=dEo, dn=dn: r.mul(v(dEo), v(dn)), [n])
-        delta = D
-        # gradients of this layer's weights and trainable bias
-        for k, n in enumerate(names[l]):
-            three = not (a.name == 'softmax' or (l == L and fused))
-            for j, m in enumerate(names[l-1]):
-                w = wname[l-1][k][j]
-                for b in range(B):
-                    s = sfx(b)
-                    src = m + s if l == 1 else f'out_{m}{s}'
-                    add(f'dnet_{n}/d{w}{s}', acts[l-1][b, j], 'backward', lambda r, v, src=src: v(src), [m, n], [w])
-                    if three:
-                        f = lambda r, v, n=n, w=w, s=s: r.mul(v(f'dE_total/dout_{n}{s}'), v(f'dout_{n}/dnet_{n}{s}'), v(f'dnet_{n}/d{w}{s}'))
-                    else:
-                        f = lambda r, v, n=n, w=w, s=s: r.mul(v(f'delta_{n}{s}'), v(f'dnet_{n}/d{w}{s}'))
-                    add(f'dE_total/d{w}{s}', D[b, k] * acts[l-1][b, j], 'backward', f, [m, n], [w])
-                if B > 1:
-                    parts = [f'dE_total/d{w}{sfx(b)}' for b in range(B)]
-                    add(f'dE_total/d{w}', np.mean(D[:, k] * acts[l-1][:, j]), 'backward',
-                        lambda r, v, parts=parts: r.div(r.add(*map(v, parts)), str(B)), [m, n], [w])
-        if lin.bias is not None and lin.train_bias:
-            for bn in dict.fromkeys(bname[l-1]):
-                ks = [k for k, x in enumerate(bname[l-1]) if x == bn]
-                edges = [f'{bn}>{names[l][k]}' for k in ks]
-                for b in range(B):
-                    s = sfx(b)
-                    f = lambda r, v, ks=ks, s=s, l=l: r.add(*[r.mul(v(f'delta_{names[l][k]}{s}'), '1') for k in ks])
-                    add(f'dE_total/d{bn}{s}', D[b, ks].sum(), 'backward', f, [names[l][k] for k in ks], edges)
-                if B > 1:
-                    parts = [f'dE_total/d{bn}{sfx(b)}' for b in range(B)]
-                    add(f'dE_total/d{bn}', D[:, ks].sum(axis=1).mean(), 'backward',
-                        lambda r, v, parts=parts: r.div(r.add(*map(v, parts)), str(B)), [names[l][k] for k in ks], edges)
-    # the update: plain gradient descent
-    for l, (lin, _) in enumerate(pairs, start=1):
-        for k in range(lin.n_out):
-            for j in range(lin.n_in):
-                w = wname[l-1][k][j]
-                add(f'{w}+', q[w].value - lr * q[f'dE_total/d{w}'].value, 'update',
-                    lambda r, v, w=w: r.sub(v(w), r.mul(v('eta'), v(f'dE_total/d{w}'))), [names[l-1][j], names[l][k]], [w])
-        if lin.bias is not None and lin.train_bias:
-            for bn in dict.fromkeys(bname[l-1]):
-                add(f'{bn}+', q[bn].value - lr * q[f'dE_total/d{bn}'].value, 'update',
-                    lambda r, v, bn=bn: r.sub(v(bn), r.mul(v('eta'), v(f'dE_total/d{bn}'))), edges=q[bn].edges)
-    info = dict(sizes=sizes, names=names, weights=wname, biases=bname, pairs=pairs, loss=loss, fused=fused, batch=B)
-    return q, info
+    "Every quantity of one round of gradient descent, in the order they are computed, and what the rendering needs."
+    w = _Round(net, X, loss, lr)
+    _given(w, lr); _forward(w); _error(w, target); _backward(w); _update(w)
+    info = dict(sizes=w.sizes, names=w.names, weights=w.weights, biases=w.biases, pairs=w.pairs, loss=w.loss,
+                fused=w.fused, batch=w.B)
+    return w.q, info
 
-# %% ../nbs/04b_explain.ipynb #6cda5147
+# %% ../nbs/04b_explain.ipynb #2eeb4ffd
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 
 def _fold(line, width=None):
@@ -539,7 +548,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #f5911f30
+# %% ../nbs/04b_explain.ipynb #71501e4e
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -566,7 +575,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #c7c11ea3
+# %% ../nbs/04b_explain.ipynb #2eb64c70
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
