@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #074fcc20
+# %% ../nbs/04b_explain.ipynb #cc2b4ae8
 import html as _html
 import json as _json
 import re
@@ -22,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #bd4a9645
+# %% ../nbs/04b_explain.ipynb #6cf7ca7e
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #0ea87f98
+# %% ../nbs/04b_explain.ipynb #08a3aafa
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -72,7 +72,7 @@ def _bare(a):
 class _Text:
     "Formulas as plain text: w1*i1 + w2*i2 + b1*1."
     def name(self, n): return n
-    def _g(self, x): return f'({x})' if _top_space(x) else x
+    def _g(self, x): return f'({x})' if _top_space(x) or x.startswith('-') else x
     def mul(self, *a): return '*'.join(self._g(x) for x in a)
     def add(self, *a): return ' + '.join(a)
     def sub(self, a, b): return f'{a} - {self._g(b)}'
@@ -82,22 +82,24 @@ class _Text:
     def fn(self, f, *a): return f'{f}({", ".join(map(_bare, a))})'
     def sq(self, a): return f'({a})^2'
     def pow2(self, a): return f'{self._g(a)}^2'
-    def cond(self, a, op, b): return f'[{a} {op} {b}]'
+    def cond(self, a, op, b): return f'[{_bare(a)} {op} {b}]'
+
+_TEX_OPS = {'>': '>', '<=': r'\le'}
 
 class _Tex(_Text):
     "Formulas as LaTeX, for Markdown and the docs site."
     def name(self, n): return _tex(n)
-    def _g(self, x): return rf'\left({x}\right)' if _top_space(x.replace(r' \cdot ', r'\cdot')) else x
+    def _g(self, x): return rf'\left({x}\right)' if _top_space(x.replace(r' \cdot ', r'\cdot')) or x.startswith('-') else x
     def mul(self, *a): return r' \cdot '.join(self._g(x) for x in a)
-    def neg(self, a): return rf'-\left({a}\right)' if _top_space(a) or a.startswith('-') else f'-{a}'
+    def neg(self, a): return rf'-\left({a}\right)' if _top_space(a.replace(r' \cdot ', r'\cdot')) or a.startswith('-') else f'-{a}'
     def div(self, a, b): return rf'\frac{{{a}}}{{{b}}}'
     def exp(self, a): return f'e^{{{_bare(a)}}}'
     def fn(self, f, *a): return (rf'\{f}' if f in ('tanh', 'max', 'ln') else rf'\mathrm{{{f}}}') + rf'\left({", ".join(map(_bare, a))}\right)'
     def sq(self, a): return rf'\left({a}\right)^2'
     def pow2(self, a): return f'{{{a}}}^2'
-    def cond(self, a, op, b): return f'[{a} {op} {b}]'
+    def cond(self, a, op, b): return f'[{_bare(a)} {_TEX_OPS[op]} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #3e632490
+# %% ../nbs/04b_explain.ipynb #047736ef
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -121,10 +123,11 @@ class Quantity:
         parts.append(_fmt(self.value, digits))
         out = [parts[0]]
         for p in parts[1:]:
-            if p != out[-1]: out.append(p)
+            if _bare(p) != _bare(out[-1]): out.append(p)
+            else: out[-1] = p  # the same number twice: keep it once, without brackets
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #39674872
+# %% ../nbs/04b_explain.ipynb #0aecf153
 _OUT = {  # out written from net; `nets` are the layer's net inputs, which a softmax divides by
     'identity':   lambda act, r, net, nets: net,
     'sigmoid':    lambda act, r, net, nets: r.div('1', r.add('1', r.exp(r.neg(net)))),
@@ -134,11 +137,11 @@ _OUT = {  # out written from net; `nets` are the layer's net inputs, which a sof
     'softmax':    lambda act, r, net, nets: r.div(r.exp(net), r.add(*map(r.exp, nets))),
 }
 _SLOPE = {  # dout/dnet written from out; softmax has none of its own, its Jacobian is not diagonal
-    'identity':   lambda act, r, out, positive: '1',
-    'sigmoid':    lambda act, r, out, positive: r.mul(out, r.sub('1', out)),
-    'tanh':       lambda act, r, out, positive: r.sub('1', r.pow2(out)),
-    'relu':       lambda act, r, out, positive: r.cond(out, '>', '0'),
-    'leaky_relu': lambda act, r, out, positive: r.cond(out, '>', '0') if positive else _fmt(act.alpha),
+    'identity':   lambda act, r, out: '1',
+    'sigmoid':    lambda act, r, out: r.mul(out, r.sub('1', out)),
+    'tanh':       lambda act, r, out: r.sub('1', r.pow2(out)),
+    'relu':       lambda act, r, out: r.cond(out, '>', '0'),
+    'leaky_relu': lambda act, r, out: r.add(r.cond(out, '>', '0'), r.mul(_fmt(act.alpha), r.cond(out, '<=', '0'))),
 }
 _ERROR = {  # the error of one output, and the derivative of the example's error by that output (K outputs)
     'half_sse': (lambda r, t, o, K: r.mul(r.div('1', '2'), r.sq(r.sub(t, o))), lambda r, t, o, K: r.neg(r.sub(t, o))),
@@ -151,7 +154,7 @@ _ERROR['bce_logits'] = (_ERROR['bce'][0], None)
 _ACTS, _LOSSES = tuple(_OUT), tuple(_ERROR)
 _FUSED = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}  # losses that apply an activation themselves
 
-# %% ../nbs/04b_explain.ipynb #5296a24f
+# %% ../nbs/04b_explain.ipynb #56f4f704
 def _layers(net):
     "The network as (Linear, Activation) pairs: each Linear layer with the activation after it (identity if none)."
     if not isinstance(net, Network): raise TypeError(f'explain needs a Network, got {type(net).__name__}')
@@ -198,7 +201,7 @@ def _examples(net, x, target, loss):
                          'give one target per example')
     return X, t
 
-# %% ../nbs/04b_explain.ipynb #cf523500
+# %% ../nbs/04b_explain.ipynb #95453269
 class _Round:
     "The quantities of one round, added in the order they are computed, with the names and arrays the steps share."
     def __init__(self, net, X, loss, lr):
@@ -226,7 +229,7 @@ class _Round:
         parts = [name + self.sfx(b) for b in range(self.B)]
         self.add(name, np.mean(values), stage, lambda r, v: r.div(r.add(*map(v, parts)), str(self.B)), nodes, edges, note)
 
-# %% ../nbs/04b_explain.ipynb #2d70073c
+# %% ../nbs/04b_explain.ipynb #3279d827
 def _given(w, lr):
     "The numbers the round starts from: inputs, weights (numbered layer by layer in the post's order), biases, eta."
     X, names = w.outs[0], w.names
@@ -245,7 +248,7 @@ def _given(w, lr):
             w.add(bn, lin.bias[k], 'given', edges=[f'{bn}>{n}' for n, b in zip(names[l], bs) if b == bn])
     w.add('eta', lr, 'given', note='the learning rate')
 
-# %% ../nbs/04b_explain.ipynb #ef904d59
+# %% ../nbs/04b_explain.ipynb #4e293be3
 def _forward(w):
     "Net input and output of every neuron, layer by layer, computed with the engine's own layer arithmetic."
     for l, ((lin, _), act) in enumerate(zip(w.pairs, w.acts), start=1):
@@ -266,7 +269,7 @@ def _forward(w):
                         if l == w.L and w.fused and k == 0 and b == 0 else '')
                 w.add(f'out_{n}{s}', A[b, k], 'forward', out, [n] + (w.names[l] if act.name == 'softmax' else []), note=note)
 
-# %% ../nbs/04b_explain.ipynb #8f0891dd
+# %% ../nbs/04b_explain.ipynb #2416532f
 def _error(w, target):
     "Each output's error against its target, each example's total, and the batch's average, as the engine's loss takes them."
     loss, Z, A = w.loss, w.nets[-1], w.outs[-1]
@@ -292,7 +295,7 @@ def _error(w, target):
     if w.B > 1: w.batch_mean('E_total', E.sum(axis=1) / w.per, 'forward', w.names[-1],
                              note="the batch's error is the average of its examples' errors")
 
-# %% ../nbs/04b_explain.ipynb #b4559580
+# %% ../nbs/04b_explain.ipynb #e5bfd319
 def _output_factors(w, b):
     "dE/dout of each output neuron in example b (None when a fused loss gives the delta directly), added by name."
     if w.fused: return None
@@ -341,7 +344,7 @@ def _deltas(w, l, dE, b):
     slope = act.backward(A, np.ones_like(A))[0]
     for k, n in enumerate(names):
         o, dn = f'out_{n}{s}', f'dout_{n}/dnet_{n}{s}'
-        w.add(dn, slope[k], 'backward', lambda r, v, o=o, on=A[0, k] > 0: _SLOPE[act.name](act, r, v(o), on), [n])
+        w.add(dn, slope[k], 'backward', lambda r, v, o=o: _SLOPE[act.name](act, r, v(o)), [n])
         w.add(f'delta_{n}{s}', D[k], 'backward', lambda r, v, o=o, dn=dn: r.mul(v(f'dE_total/d{o}'), v(dn)), [n])
     return D
 
@@ -378,7 +381,7 @@ def _backward(w):
         _gradients(w, l, D)
         delta = D
 
-# %% ../nbs/04b_explain.ipynb #8a94cdbe
+# %% ../nbs/04b_explain.ipynb #541acd5a
 def _update(w):
     "Plain gradient descent: every weight and trained bias moves eta times its gradient downhill."
     for l, (lin, _) in enumerate(w.pairs, start=1):
@@ -396,7 +399,7 @@ def _work(net, X, target, loss, lr):
                 fused=w.fused, batch=w.B)
     return w.q, info
 
-# %% ../nbs/04b_explain.ipynb #2eeb4ffd
+# %% ../nbs/04b_explain.ipynb #31b5474a
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 
 def _fold(line, width=None):
@@ -548,7 +551,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #71501e4e
+# %% ../nbs/04b_explain.ipynb #b2d74294
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -575,7 +578,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #2eb64c70
+# %% ../nbs/04b_explain.ipynb #fe3ffb74
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
