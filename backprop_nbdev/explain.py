@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #cc2b4ae8
+# %% ../nbs/04b_explain.ipynb #96cf9213
 import html as _html
 import json as _json
 import re
@@ -22,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #6cf7ca7e
+# %% ../nbs/04b_explain.ipynb #af0d7af9
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #08a3aafa
+# %% ../nbs/04b_explain.ipynb #fc135928
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -99,7 +99,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{_bare(a)} {_TEX_OPS[op]} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #047736ef
+# %% ../nbs/04b_explain.ipynb #baf40acc
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -127,7 +127,7 @@ class Quantity:
             else: out[-1] = p  # the same number twice: keep it once, without brackets
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #0aecf153
+# %% ../nbs/04b_explain.ipynb #029621e5
 _OUT = {  # out written from net; `nets` are the layer's net inputs, which a softmax divides by
     'identity':   lambda act, r, net, nets: net,
     'sigmoid':    lambda act, r, net, nets: r.div('1', r.add('1', r.exp(r.neg(net)))),
@@ -154,7 +154,7 @@ _ERROR['bce_logits'] = (_ERROR['bce'][0], None)
 _ACTS, _LOSSES = tuple(_OUT), tuple(_ERROR)
 _FUSED = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}  # losses that apply an activation themselves
 
-# %% ../nbs/04b_explain.ipynb #56f4f704
+# %% ../nbs/04b_explain.ipynb #8dfecc18
 def _layers(net):
     "The network as (Linear, Activation) pairs: each Linear layer with the activation after it (identity if none)."
     if not isinstance(net, Network): raise TypeError(f'explain needs a Network, got {type(net).__name__}')
@@ -201,7 +201,7 @@ def _examples(net, x, target, loss):
                          'give one target per example')
     return X, t
 
-# %% ../nbs/04b_explain.ipynb #95453269
+# %% ../nbs/04b_explain.ipynb #cb6a3287
 class _Round:
     "The quantities of one round, added in the order they are computed, with the names and arrays the steps share."
     def __init__(self, net, X, loss, lr):
@@ -229,7 +229,7 @@ class _Round:
         parts = [name + self.sfx(b) for b in range(self.B)]
         self.add(name, np.mean(values), stage, lambda r, v: r.div(r.add(*map(v, parts)), str(self.B)), nodes, edges, note)
 
-# %% ../nbs/04b_explain.ipynb #3279d827
+# %% ../nbs/04b_explain.ipynb #285ec4b7
 def _given(w, lr):
     "The numbers the round starts from: inputs, weights (numbered layer by layer in the post's order), biases, eta."
     X, names = w.outs[0], w.names
@@ -248,7 +248,7 @@ def _given(w, lr):
             w.add(bn, lin.bias[k], 'given', edges=[f'{bn}>{n}' for n, b in zip(names[l], bs) if b == bn])
     w.add('eta', lr, 'given', note='the learning rate')
 
-# %% ../nbs/04b_explain.ipynb #4e293be3
+# %% ../nbs/04b_explain.ipynb #475c59fc
 def _forward(w):
     "Net input and output of every neuron, layer by layer, computed with the engine's own layer arithmetic."
     for l, ((lin, _), act) in enumerate(zip(w.pairs, w.acts), start=1):
@@ -269,7 +269,7 @@ def _forward(w):
                         if l == w.L and w.fused and k == 0 and b == 0 else '')
                 w.add(f'out_{n}{s}', A[b, k], 'forward', out, [n] + (w.names[l] if act.name == 'softmax' else []), note=note)
 
-# %% ../nbs/04b_explain.ipynb #2416532f
+# %% ../nbs/04b_explain.ipynb #f38f13b3
 def _error(w, target):
     "Each output's error against its target, each example's total, and the batch's average, as the engine's loss takes them."
     loss, Z, A = w.loss, w.nets[-1], w.outs[-1]
@@ -295,11 +295,12 @@ def _error(w, target):
     if w.B > 1: w.batch_mean('E_total', E.sum(axis=1) / w.per, 'forward', w.names[-1],
                              note="the batch's error is the average of its examples' errors")
 
-# %% ../nbs/04b_explain.ipynb #e5bfd319
+# %% ../nbs/04b_explain.ipynb #37674ceb
 def _output_factors(w, b):
     "dE/dout of each output neuron in example b (None when a fused loss gives the delta directly), added by name."
     if w.fused: return None
     A, T, K, s = w.outs[-1][b], w.T[b], w.sizes[-1], w.sfx(b)
+    p = A
     if w.loss.name == 'half_sse': dE = A - T
     elif w.loss.name == 'mse': dE = 2 * (A - T) / K
     else:
@@ -307,7 +308,9 @@ def _output_factors(w, b):
         dE = (p - T) / (p * (1 - p)) / K
     for k, n in enumerate(w.names[-1]):
         f = lambda r, v, t=f'target_{n}{s}', o=f'out_{n}{s}': _ERROR[w.loss.name][1](r, v(t), v(o), K)
-        w.add(f'dE_total/dout_{n}{s}', dE[k], 'backward', f, [n])
+        clipped = w.loss.name == 'bce' and p[k] != A[k]
+        w.add(f'dE_total/dout_{n}{s}', dE[k], 'backward', f, [n],
+              note=f'out_{n}{s} is {_fmt(A[k])}; the loss takes it as {_fmt(p[k], 17)}, as the engine clips it' if clipped else '')
     return dE
 
 def _hidden_factors(w, l, delta, b):
@@ -366,7 +369,7 @@ def _gradients(w, l, D):
         ks = [k for k, x in enumerate(w.biases[l-1]) if x == bn]  # the neurons it feeds: one, or the whole layer
         nodes, edges = [names[k] for k in ks], [f'{bn}>{names[k]}' for k in ks]
         for b in range(B):
-            f = lambda r, v, s=w.sfx(b): r.add(*[r.mul(v(f'delta_{n}{s}'), '1') for n in nodes])
+            f = lambda r, v, s=w.sfx(b), nodes=nodes: r.add(*[r.mul(v(f'delta_{n}{s}'), '1') for n in nodes])
             w.add(f'dE_total/d{bn}{w.sfx(b)}', D[b, ks].sum(), 'backward', f, nodes, edges)
         if B > 1: w.batch_mean(f'dE_total/d{bn}', D[:, ks].sum(axis=1), 'backward', nodes, edges)
 
@@ -381,7 +384,7 @@ def _backward(w):
         _gradients(w, l, D)
         delta = D
 
-# %% ../nbs/04b_explain.ipynb #541acd5a
+# %% ../nbs/04b_explain.ipynb #17c1292d
 def _update(w):
     "Plain gradient descent: every weight and trained bias moves eta times its gradient downhill."
     for l, (lin, _) in enumerate(w.pairs, start=1):
@@ -399,7 +402,7 @@ def _work(net, X, target, loss, lr):
                 fused=w.fused, batch=w.B)
     return w.q, info
 
-# %% ../nbs/04b_explain.ipynb #31b5474a
+# %% ../nbs/04b_explain.ipynb #b1aea1c2
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 
 def _fold(line, width=None):
@@ -551,7 +554,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #b2d74294
+# %% ../nbs/04b_explain.ipynb #83b51de0
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -578,7 +581,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #fe3ffb74
+# %% ../nbs/04b_explain.ipynb #0e53b00d
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
