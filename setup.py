@@ -42,7 +42,8 @@ setup(
     include_package_data=True,
     python_requires='>=' + min_python,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'sklearn': ['scikit-learn>=1.6'], 'progress': ['tqdm>=4.60']},
+    extras_require={'dev': dev_requirements, 'sklearn': ['scikit-learn>=1.6'], 'progress': ['tqdm>=4.60'],
+                    'widgets': ['ipywidgets>=8']},
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )
