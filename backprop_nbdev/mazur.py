@@ -58,7 +58,7 @@ PUBLISHED = {
 }
 
 # %% ../nbs/00_mazur.ipynb #c9da0efe
-def published_figure(name:str, # a key of `PUBLISHED`, e.g. 'out_o1' or 'w5+'
+def published_figure(name:str, # a key of PUBLISHED, e.g. 'out_o1' or 'w5+'
                     ) -> tuple[float, float]:
     "The published value of `name` and its precision: half a unit in the last decimal the post prints."
     if name not in PUBLISHED:
@@ -86,7 +86,7 @@ def forward(ex:MazurExample, # the network and its training example
 
 # %% ../nbs/00_mazur.ipynb #6ed8271e
 def output_layer_grads(ex:MazurExample, # the network and its training example
-                       fwd:dict,        # what `forward(ex)` returned
+                       fwd:dict,        # what forward(ex) returned
                       ) -> dict:
     "Chain-rule factors of the output layer; `delta` is dE/dnet per output neuron and `dE_dw` has `w_output`'s shape."
     dE_dout = -(ex.targets - fwd['out_o'])
@@ -97,7 +97,7 @@ def output_layer_grads(ex:MazurExample, # the network and its training example
 
 # %% ../nbs/00_mazur.ipynb #18db4ab1
 def hidden_layer_grads(ex:MazurExample,       # the network and its training example
-                       fwd:dict,              # what `forward(ex)` returned
+                       fwd:dict,              # what forward(ex) returned
                        output_delta:np.ndarray, # dE/dnet of each output neuron, shape (n_out,)
                        w_output:np.ndarray,   # output weights to backpropagate through, shape (n_out, n_hidden)
                       ) -> dict:
@@ -110,7 +110,7 @@ def hidden_layer_grads(ex:MazurExample,       # the network and its training exa
 
 # %% ../nbs/00_mazur.ipynb #47f7e0a5
 def backward(ex:MazurExample, # the network and its training example
-             fwd:dict,        # what `forward(ex)` returned
+             fwd:dict,        # what forward(ex) returned
             ) -> tuple[dict, dict]:
     "The textbook backward pass: both layers' gradients at the current weights, as (output, hidden)."
     out = output_layer_grads(ex, fwd)
@@ -118,8 +118,8 @@ def backward(ex:MazurExample, # the network and its training example
 
 # %% ../nbs/00_mazur.ipynb #316ec365
 def update(ex:MazurExample,       # the network before the step
-           dE_dw_hidden:np.ndarray, # gradient of the hidden weights, shape of `ex.w_hidden`
-           dE_dw_output:np.ndarray, # gradient of the output weights, shape of `ex.w_output`
+           dE_dw_hidden:np.ndarray, # gradient of the hidden weights, shape of ex.w_hidden
+           dE_dw_output:np.ndarray, # gradient of the output weights, shape of ex.w_output
           ) -> MazurExample:
     "A new example with both weight matrices moved `ex.lr` times their gradient downhill; biases stay fixed."
     return replace(ex.copy(), w_hidden=ex.w_hidden - ex.lr * dE_dw_hidden, w_output=ex.w_output - ex.lr * dE_dw_output)
@@ -138,7 +138,7 @@ def train_step(ex:MazurExample, # the network before the round
 # %% ../nbs/00_mazur.ipynb #3d5861a7
 def train(ex:MazurExample,   # the starting point; it is not modified
           rounds:int=10_000, # how many rounds of gradient descent
-          updated_output_weights:bool=False, # see `train_step`
+          updated_output_weights:bool=False, # see train_step
          ) -> tuple[MazurExample, np.ndarray]:
     "Train for `rounds` rounds; returns the trained example and the error measured at the start of each round, shape (rounds,)."
     errors = np.empty(rounds)
