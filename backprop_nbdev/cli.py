@@ -9,6 +9,7 @@ __all__ = ['EXIT_OK', 'EXIT_ERROR', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'EXIT_PIPE
 
 # %% ../nbs/12_cli.ipynb #3b629fff
 import argparse
+import itertools
 import math
 import os
 import signal
@@ -30,7 +31,7 @@ from .optimizers import optimizers
 from .serialize import _npz, load, load_meta, save
 from .training import fit
 
-# %% ../nbs/12_cli.ipynb #b964b5a4
+# %% ../nbs/12_cli.ipynb #6b4cbe3d
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
 class UsageError(Exception):
@@ -59,7 +60,7 @@ def _print(*lines):
     try: print(*lines, sep='\n', flush=True)
     except BrokenPipeError: _quiet_stdout()
 
-# %% ../nbs/12_cli.ipynb #866539db
+# %% ../nbs/12_cli.ipynb #9a5c4a32
 commands = {}   # subcommand name -> (run, arguments, help, description), in the order of `backprop --help`
 
 def command(name:str,        # the subcommand, as typed after backprop
@@ -73,7 +74,7 @@ def command(name:str,        # the subcommand, as typed after backprop
         return run
     return register
 
-# %% ../nbs/12_cli.ipynb #64c7bb98
+# %% ../nbs/12_cli.ipynb #ff5ce09d
 class _Parser(argparse.ArgumentParser):
     "An argument parser whose errors are one line on stderr, pointing to this (sub)command's help, with exit status 2."
     def error(self, message):
@@ -190,7 +191,7 @@ def mazur_report(rounds:int=10_000, # rounds of gradient descent, starting from 
                   f"out_o2 {forward(variant)['out_o'][1]:.9f}"]
     return '\n'.join(lines)
 
-# %% ../nbs/12_cli.ipynb #e398a85b
+# %% ../nbs/12_cli.ipynb #38c1fae8
 def _mazur_arguments(p):
     p.add_argument('--rounds', type=_rounds, default=10_000, help=f'rounds of training, 0 to {MAX_ROUNDS:,} (default 10000)')
     p.add_argument('--lr', type=_learning_rate, default=0.5, help='learning rate (default 0.5)')
@@ -208,7 +209,7 @@ def run_mazur(args) -> int:
     print(text)
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #74bb5fe1
+# %% ../nbs/12_cli.ipynb #44ebf858
 _datasets = {'xor': _data.xor, 'moons': lambda: _data.two_moons(1000, noise=0.2, seed=0),
              'spirals': lambda: _data.spirals(200, 3, seed=0), 'digits': _data.load_digits}
 _dataset_help = 'xor (4 examples), moons (1,000), spirals (600) and digits (1,797; needs scikit-learn)'
@@ -237,7 +238,7 @@ def _describe_classes(classes):
     shown = ', '.join(str(c) for c in classes[:10]) + (', ...' if len(classes) > 10 else '')
     return f'{len(classes)} classes ({shown})'
 
-# %% ../nbs/12_cli.ipynb #5cb69974
+# %% ../nbs/12_cli.ipynb #7b3bbe39
 def _writable(path, force:bool, option:str, npz:bool=False):
     "Check before any work that a file can be written at `path` (with .npz added when `npz`); returns it as a Path."
     if Path(path).is_dir(): raise IsADirectoryError(f'cannot write {option} {path}: it is a folder; give a file name')
@@ -282,7 +283,7 @@ class _HoldInterrupts:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/12_cli.ipynb #db17611e
+# %% ../nbs/12_cli.ipynb #fc19626b
 MAX_PARAMETERS = 100_000_000
 
 def _train_arguments(p):
@@ -355,8 +356,7 @@ def run_train(args) -> int:
     targets = np.searchsorted(classes, y) if task == 'classify' else y.astype(np.float64)
     Xt, yt, val, split_line = _split(X, targets, args, stratify=task == 'classify')
     kind = _describe_classes(classes) if task == 'classify' else 'one number per example'
-    print(f'data: {source}, {len(X)} examples, {X.shape[1]} inputs', f'task: {task}, {kind} ({why})', split_line,
-          sep='\n', flush=True)
+    _print(f'data: {source}, {len(X)} examples, {X.shape[1]} inputs', f'task: {task}, {kind} ({why})', split_line)
     net = Network.from_sizes(sizes, activation=args.activation, seed=args.seed)
     ticker = _Ticker(args.epochs, enabled=not args.quiet)
     def show(epoch, logs, net): ticker(epoch + 1, f'epoch {epoch + 1}/{args.epochs}: {_logs_text(logs)}')
@@ -368,7 +368,7 @@ def run_train(args) -> int:
     if h.epochs == 0:
         _say('backprop train: interrupted before the first epoch ended; nothing was saved')
         return EXIT_INTERRUPTED
-    print(repr(net), repr(h), sep='\n', flush=True)
+    _print(repr(net), repr(h))
     status, saved = EXIT_OK, None
     if target:
         meta = {'task': task, 'classes': None if classes is None else classes.tolist(), 'inputs': int(X.shape[1]),
@@ -378,14 +378,14 @@ def run_train(args) -> int:
         if problem:
             _say(f'backprop train: error: {problem}; the trained network was saved to {saved} instead')
             status = EXIT_ERROR
-        else: print(f'saved to {saved}', flush=True)
+        else: _print(f'saved to {saved}')
     if h.interrupted:
         _say(f'backprop train: interrupted after {h.epochs} epoch{"s" * (h.epochs != 1)}; ' +
              (f'the network trained so far was saved to {saved}' if saved else 'nothing was saved (no --save)'))
         return EXIT_INTERRUPTED
     return status
 
-# %% ../nbs/12_cli.ipynb #ef96f1af
+# %% ../nbs/12_cli.ipynb #29ef6a42
 def _model(path):
     "The network, its task and its class labels (or None), from a file written by save."
     net, meta = load(path), load_meta(path)
@@ -424,7 +424,7 @@ def _model_arguments(p, out=False):
         p.add_argument('--out', metavar='PATH', help='write the predictions to PATH instead of stdout')
         p.add_argument('--force', action='store_true', help='replace the file given to --out if it exists')
 
-# %% ../nbs/12_cli.ipynb #79c073f6
+# %% ../nbs/12_cli.ipynb #d0b9a5b2
 @command('predict', lambda p: _model_arguments(p, out=True), help='predictions of a saved network for a CSV file',
          description='Predict with a saved network, one CSV row per input row: the class label for a classifier, '
                      'the predicted number(s) for a regression. A target column in the file is ignored.')
@@ -435,19 +435,20 @@ def run_predict(args) -> int:
     X, _ = _model_data(args.csv, net, meta, need_target=False)
     out = _outputs(net, X)
     if task == 'classify':
-        labels = np.asarray(classes)[out.argmax(axis=1)]
-        lines = ['prediction', *map(str, labels.tolist())]
+        header, rows = 'prediction', map(str, np.asarray(classes)[out.argmax(axis=1)].tolist())
     else:
-        names = ['prediction'] if out.shape[1] == 1 else [f'prediction_{i + 1}' for i in range(out.shape[1])]
-        lines = [','.join(names), *(','.join(map(repr, row)) for row in out.tolist())]
-    text = '\n'.join(lines) + '\n'
-    if out_path is None: sys.stdout.write(text)
+        header = 'prediction' if out.shape[1] == 1 else ','.join(f'prediction_{i + 1}' for i in range(out.shape[1]))
+        rows = (','.join(map(repr, row)) for row in out.tolist())
+    def write(f):
+        f.write(header + '\n')
+        while chunk := list(itertools.islice(rows, 4096)): f.write('\n'.join(chunk) + '\n')
+    if out_path is None: write(sys.stdout)
     else:
-        out_path.write_text(text)
+        with open(out_path, 'w') as f: write(f)
         _say(f'{len(X)} predictions written to {out_path}')
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #a3858e37
+# %% ../nbs/12_cli.ipynb #368c950e
 @command('evaluate', _model_arguments, help='loss and accuracy (or R^2) of a saved network on a CSV file',
          description='Evaluate a saved network on a CSV file that holds the inputs and the target column: '
                      'cross-entropy loss and accuracy for a classifier, mean squared error and R^2 for a regression.')
@@ -475,7 +476,7 @@ def run_evaluate(args) -> int:
     print('\n'.join(lines))
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #d2ece333
+# %% ../nbs/12_cli.ipynb #92b881e2
 @command('info', lambda p: p.add_argument('model', metavar='MODEL', help='a .npz file written by backprop train --save'),
          help='describe a saved network', description='Describe a network saved by backprop train --save (or by save).')
 def run_info(args) -> int:
@@ -486,7 +487,7 @@ def run_info(args) -> int:
                    (f"; trained on {meta['data']} for {meta['epochs']} epochs" if 'data' in meta and 'epochs' in meta else ''))
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #ea1c0a04
+# %% ../nbs/12_cli.ipynb #c77cb0ee
 _exit_codes = """exit status: 0 success; 1 the work failed (a file, the data, the system, a diverging run);
 2 the command line is wrong; 130 stopped by Ctrl-C; 141 the reader of the output went away (| head)"""
 
@@ -503,7 +504,7 @@ def make_parser() -> argparse.ArgumentParser:
         s.set_defaults(run=run)
     return p
 
-# %% ../nbs/12_cli.ipynb #8c35866b
+# %% ../nbs/12_cli.ipynb #5342262b
 def _quiet_stdout():
     "After the reader of a pipe went away: send what is left of stdout to the null device, so exiting stays quiet."
     try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -531,5 +532,5 @@ def main(argv:list=None, # command-line arguments without the program name; sys.
     except OSError as e: _say(f'backprop {name}: error: {_os_message(e)}'); return EXIT_ERROR
     except (ValueError, TypeError, ImportError, FloatingPointError) as e: _say(f'backprop {name}: error: {e}'); return EXIT_ERROR
 
-# %% ../nbs/12_cli.ipynb #a866c4f7
+# %% ../nbs/12_cli.ipynb #d1ac83cc
 if __name__ == '__main__' and __package__: sys.exit(main())   # python -m backprop_nbdev.cli
