@@ -31,7 +31,7 @@ from .optimizers import optimizers
 from .serialize import _npz, load, load_meta, save
 from .training import fit
 
-# %% ../nbs/12_cli.ipynb #6b4cbe3d
+# %% ../nbs/12_cli.ipynb #7274386d
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
 class UsageError(Exception):
@@ -60,8 +60,8 @@ def _print(*lines):
     try: print(*lines, sep='\n', flush=True)
     except BrokenPipeError: _quiet_stdout()
 
-# %% ../nbs/12_cli.ipynb #9a5c4a32
-commands = {}   # subcommand name -> (run, arguments, help, description), in the order of `backprop --help`
+# %% ../nbs/12_cli.ipynb #a2284660
+commands = {}   # subcommand name -> (run, arguments, help, description), in the order of backprop --help
 
 def command(name:str,        # the subcommand, as typed after backprop
             arguments,       # a function that adds the subcommand's arguments to its argparse parser
@@ -74,7 +74,7 @@ def command(name:str,        # the subcommand, as typed after backprop
         return run
     return register
 
-# %% ../nbs/12_cli.ipynb #ff5ce09d
+# %% ../nbs/12_cli.ipynb #63e2522f
 class _Parser(argparse.ArgumentParser):
     "An argument parser whose errors are one line on stderr, pointing to this (sub)command's help, with exit status 2."
     def error(self, message):
@@ -191,7 +191,7 @@ def mazur_report(rounds:int=10_000, # rounds of gradient descent, starting from 
                   f"out_o2 {forward(variant)['out_o'][1]:.9f}"]
     return '\n'.join(lines)
 
-# %% ../nbs/12_cli.ipynb #38c1fae8
+# %% ../nbs/12_cli.ipynb #eb6c5e31
 def _mazur_arguments(p):
     p.add_argument('--rounds', type=_rounds, default=10_000, help=f'rounds of training, 0 to {MAX_ROUNDS:,} (default 10000)')
     p.add_argument('--lr', type=_learning_rate, default=0.5, help='learning rate (default 0.5)')
@@ -209,7 +209,7 @@ def run_mazur(args) -> int:
     print(text)
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #44ebf858
+# %% ../nbs/12_cli.ipynb #b308c12d
 _datasets = {'xor': _data.xor, 'moons': lambda: _data.two_moons(1000, noise=0.2, seed=0),
              'spirals': lambda: _data.spirals(200, 3, seed=0), 'digits': _data.load_digits}
 _dataset_help = 'xor (4 examples), moons (1,000), spirals (600) and digits (1,797; needs scikit-learn)'
@@ -238,7 +238,7 @@ def _describe_classes(classes):
     shown = ', '.join(str(c) for c in classes[:10]) + (', ...' if len(classes) > 10 else '')
     return f'{len(classes)} classes ({shown})'
 
-# %% ../nbs/12_cli.ipynb #7b3bbe39
+# %% ../nbs/12_cli.ipynb #c26308ef
 def _writable(path, force:bool, option:str, npz:bool=False):
     "Check before any work that a file can be written at `path` (with .npz added when `npz`); returns it as a Path."
     if Path(path).is_dir(): raise IsADirectoryError(f'cannot write {option} {path}: it is a folder; give a file name')
@@ -283,7 +283,7 @@ class _HoldInterrupts:
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
 
-# %% ../nbs/12_cli.ipynb #fc19626b
+# %% ../nbs/12_cli.ipynb #6f6cd8e8
 MAX_PARAMETERS = 100_000_000
 
 def _train_arguments(p):
@@ -385,7 +385,7 @@ def run_train(args) -> int:
         return EXIT_INTERRUPTED
     return status
 
-# %% ../nbs/12_cli.ipynb #29ef6a42
+# %% ../nbs/12_cli.ipynb #2f8568c7
 def _model(path):
     "The network, its task and its class labels (or None), from a file written by save."
     net, meta = load(path), load_meta(path)
@@ -424,7 +424,7 @@ def _model_arguments(p, out=False):
         p.add_argument('--out', metavar='PATH', help='write the predictions to PATH instead of stdout')
         p.add_argument('--force', action='store_true', help='replace the file given to --out if it exists')
 
-# %% ../nbs/12_cli.ipynb #d0b9a5b2
+# %% ../nbs/12_cli.ipynb #28177d8d
 @command('predict', lambda p: _model_arguments(p, out=True), help='predictions of a saved network for a CSV file',
          description='Predict with a saved network, one CSV row per input row: the class label for a classifier, '
                      'the predicted number(s) for a regression. A target column in the file is ignored.')
@@ -448,7 +448,7 @@ def run_predict(args) -> int:
         _say(f'{len(X)} predictions written to {out_path}')
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #368c950e
+# %% ../nbs/12_cli.ipynb #a341b10f
 @command('evaluate', _model_arguments, help='loss and accuracy (or R^2) of a saved network on a CSV file',
          description='Evaluate a saved network on a CSV file that holds the inputs and the target column: '
                      'cross-entropy loss and accuracy for a classifier, mean squared error and R^2 for a regression.')
@@ -476,7 +476,7 @@ def run_evaluate(args) -> int:
     print('\n'.join(lines))
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #92b881e2
+# %% ../nbs/12_cli.ipynb #a4fb4ccb
 @command('info', lambda p: p.add_argument('model', metavar='MODEL', help='a .npz file written by backprop train --save'),
          help='describe a saved network', description='Describe a network saved by backprop train --save (or by save).')
 def run_info(args) -> int:
@@ -487,7 +487,7 @@ def run_info(args) -> int:
                    (f"; trained on {meta['data']} for {meta['epochs']} epochs" if 'data' in meta and 'epochs' in meta else ''))
     return EXIT_OK
 
-# %% ../nbs/12_cli.ipynb #c77cb0ee
+# %% ../nbs/12_cli.ipynb #96f23308
 _exit_codes = """exit status: 0 success; 1 the work failed (a file, the data, the system, a diverging run);
 2 the command line is wrong; 130 stopped by Ctrl-C; 141 the reader of the output went away (| head)"""
 
@@ -504,7 +504,7 @@ def make_parser() -> argparse.ArgumentParser:
         s.set_defaults(run=run)
     return p
 
-# %% ../nbs/12_cli.ipynb #5342262b
+# %% ../nbs/12_cli.ipynb #0c0f965d
 def _quiet_stdout():
     "After the reader of a pipe went away: send what is left of stdout to the null device, so exiting stays quiet."
     try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -532,5 +532,5 @@ def main(argv:list=None, # command-line arguments without the program name; sys.
     except OSError as e: _say(f'backprop {name}: error: {_os_message(e)}'); return EXIT_ERROR
     except (ValueError, TypeError, ImportError, FloatingPointError) as e: _say(f'backprop {name}: error: {e}'); return EXIT_ERROR
 
-# %% ../nbs/12_cli.ipynb #d1ac83cc
+# %% ../nbs/12_cli.ipynb #d18c8f56
 if __name__ == '__main__' and __package__: sys.exit(main())   # python -m backprop_nbdev.cli
