@@ -443,8 +443,13 @@ def run_predict(args) -> int:
         f.write(header + '\n')
         while chunk := list(itertools.islice(rows, 4096)): f.write('\n'.join(chunk) + '\n')
     if out_path is None: write(sys.stdout)
-    else:
-        with open(out_path, 'w') as f: write(f)
+    else:   # written whole or not at all: a temporary file beside the target, renamed when complete
+        tmp = out_path.with_name(f'{out_path.name}.{os.getpid()}.partial')
+        try:
+            with open(tmp, 'w') as f: write(f)
+            os.replace(tmp, out_path)
+        finally:
+            if tmp.exists(): tmp.unlink()
         _say(f'{len(X)} predictions written to {out_path}')
     return EXIT_OK
 
