@@ -326,6 +326,13 @@ def _split(X, y, args, stratify):
     Xt, Xv, yt, yv = _data.train_val_split(X, y, frac, stratify=stratify, seed=args.seed)
     return Xt, yt, (Xv, yv), f'validation: {len(Xv)} examples held out (--val-frac {frac:g}); {len(Xt)} train'
 
+def _target_index(path, target):
+    "The target column of a CSV file as an index, so that files without the header line can be read the same way."
+    if not isinstance(target, str): return target
+    with open(path, encoding='utf-8-sig') as f: first = next((l for l in f if not l.isspace()), '')
+    names = [h.strip().strip('"') for h in first.split(_data._sniff(first))]
+    return names.index(target) - len(names)   # counted from the end, like the default -1
+
 def _logs_text(logs):
     return ', '.join(f'{k} {v:.1%}' if 'acc' in k else f'{k} {v:.4g}' for k, v in logs.items() if k != 'time' and v is not None)
 
@@ -372,7 +379,8 @@ def run_train(args) -> int:
     status, saved = EXIT_OK, None
     if target:
         meta = {'task': task, 'classes': None if classes is None else classes.tolist(), 'inputs': int(X.shape[1]),
-                'target': None if args.data in _datasets else args.target, 'data': source, 'epochs': h.epochs}
+                'target': None if args.data in _datasets else _target_index(args.data, args.target), 'data': source,
+                'epochs': h.epochs}
         with _HoldInterrupts() as hold: saved, problem = _save_safely(net, target, meta)
         h.interrupted = h.interrupted or hold.requested
         if problem:
@@ -399,7 +407,7 @@ def _model_data(path, net, meta, need_target):
     "Inputs (and the target column when the file has one) from a CSV file, matched to the network's inputs."
     X, _ = _data.load_csv(path, target=None)
     if X.shape[1] == net.n_in and not need_target: return X, None
-    if X.shape[1] == net.n_in + 1: return _data.load_csv(path, target=meta.get('target', -1) if meta.get('target') is not None else -1)
+    if X.shape[1] == net.n_in + 1: return _data.load_csv(path, target=-1 if meta.get('target') is None else meta['target'])
     wanted = f'{net.n_in + 1} (its {net.n_in} inputs and the target)' if need_target else f'{net.n_in} (or {net.n_in + 1} with a target column)'
     raise ValueError(f'{path} has {X.shape[1]} columns, but the network needs {wanted}')
 
