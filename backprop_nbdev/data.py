@@ -6,6 +6,8 @@
 __all__ = ['xor', 'two_moons', 'spirals', 'load_digits', 'train_val_split', 'Standardizer', 'batches', 'load_csv']
 
 # %% ../nbs/07_data.ipynb #2f1fd23a
+import itertools
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +26,20 @@ def _check_noise(noise):
     if not (isinstance(noise, (int, float)) and np.isfinite(noise) and noise >= 0):
         raise ValueError(f'noise must be a finite number >= 0, got {noise!r}')
 
+def _seed_rng(seed, name='seed'):
+    "A `numpy.random.Generator` from None, a whole number >= 0 or a Generator; a clear error naming `name` otherwise."
+    if seed is not None and not isinstance(seed, np.random.Generator) and (
+            isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f'{name} must be None, a whole number >= 0 or a numpy.random.Generator; got {seed!r}')
+    return np.random.default_rng(seed)
+
 def two_moons(n:int=200,        # number of points, split evenly between the two moons
               noise:float=0.1,  # standard deviation of Gaussian noise added to each coordinate
-              seed=None,        # int seed or `numpy.random.Generator`
+              seed=None,        # None, a whole number >= 0, or a numpy.random.Generator
              ) -> tuple:        # X shape (n, 2), y shape (n,) with labels 0 and 1
     "Two interleaving half circles."
     _whole_number('n', n, 2); _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _seed_rng(seed)
     y = np.arange(n) % 2
     t = rng.uniform(0, np.pi, size=n)
     X = np.where(y[:, None] == 0, np.column_stack([np.cos(t), np.sin(t)]),
@@ -41,11 +50,11 @@ def spirals(n_per_class:int=100, # points per arm
             n_classes:int=3,     # number of arms (classes)
             noise:float=0.2,     # standard deviation of Gaussian noise added to the angle, in radians
             turns:float=1.0,     # how many turns each arm makes
-            seed=None,           # int seed or `numpy.random.Generator`
+            seed=None,           # None, a whole number >= 0, or a numpy.random.Generator
            ) -> tuple:           # X shape (n_per_class * n_classes, 2), y shape (n_per_class * n_classes,)
     "Interleaved spiral arms, one class per arm."
     _whole_number('n_per_class', n_per_class); _whole_number('n_classes', n_classes, 2); _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _seed_rng(seed)
     r = np.tile(np.linspace(0.05, 1, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
     theta = 2 * np.pi * (turns * r + y / n_classes) + rng.normal(0, noise, size=r.shape)
@@ -71,13 +80,13 @@ def _check_Xy(X, y):
 def train_val_split(X, y,              # examples, shape (n, features), and labels or targets, first dimension n
                     val_frac:float=0.2, # fraction held out for validation, between 0 and 1
                     stratify:bool=True, # keep each class's share equal on both sides (y must be class labels)
-                    seed=None,          # int seed or `numpy.random.Generator`
+                    seed=None,          # None, a whole number >= 0, or a numpy.random.Generator
                    ) -> tuple:          # X_train, X_val, y_train, y_val
     "Split into training and validation sets, shuffled, stratified by class by default."
     X, y = _check_Xy(X, y)
     if not (isinstance(val_frac, (int, float)) and 0 < val_frac < 1):
         raise ValueError(f'val_frac must be a number between 0 and 1 (exclusive), got {val_frac!r}')
-    rng = np.random.default_rng(seed)
+    rng = _seed_rng(seed)
     if stratify:
         if y.ndim != 1: raise ValueError('stratify=True needs class labels of shape (n,); pass stratify=False for other targets')
         val = np.concatenate([rng.permutation(idx)[:int(round(val_frac * len(idx)))]
@@ -116,42 +125,96 @@ class Standardizer:
 def batches(X, y,               # inputs, shape (n, ...), and targets with first dimension n
             batch_size:int=32,  # examples per batch (the last batch may be smaller)
             shuffle:bool=True,  # visit the examples in a random order
-            rng=None,           # int seed or `numpy.random.Generator` for the order
+            rng=None,           # None, a whole number >= 0, or a numpy.random.Generator, for the order
            ):
     "Yield (X_batch, y_batch) pairs covering every example once."
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y): raise ValueError(f'X has {len(X)} rows but y has {len(y)}; give one target per example')
     _whole_number('batch_size', batch_size)
-    order = np.random.default_rng(rng).permutation(len(X)) if shuffle else np.arange(len(X))
+    order = _seed_rng(rng, 'rng').permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         idx = order[start:start + batch_size]
         yield X[idx], y[idx]
 
 # %% ../nbs/07_data.ipynb #1946030c
-def load_csv(path,          # a comma-separated text file of numbers
-             target:int=-1, # index of the target column
-            ) -> tuple:     # X shape (n, columns - 1), y shape (n,)
+_separators = {',': 'commas', ';': 'semicolons', '\t': 'tabs'}
+
+def _sniff(line):
+    "The delimiter a line uses: a tab if it has one, else a semicolon, else a comma."
+    return next((d for d in ('\t', ';') if d in line), ',')
+
+def _numbers(line, sep):
+    "The line's values as floats, or None when it is not a row of numbers."
+    try: return [float(v) for v in line.split(sep)]
+    except ValueError: return None
+
+def _bad_row(path, sep, skip_header):
+    "A ValueError naming the first row that is not numbers or has the wrong length, or None if there is none."
+    with open(path, encoding='utf-8-sig') as f:
+        lines = (l for l in f if not l.isspace())
+        if skip_header: next(lines, None)
+        width = None
+        for i, line in enumerate(lines, start=1):
+            values = _numbers(line, sep)
+            if values is None:
+                return ValueError(f'{path}, data row {i}: {line.strip()[:60]!r} is not a row of numbers separated by '
+                                  f'{_separators.get(sep, repr(sep))}; pass delimiter= if the file uses another separator')
+            if width is not None and len(values) != width:
+                return ValueError(f'{path}, data row {i} has {len(values)} values but the first row has {width}')
+            width = len(values) if width is None else width
+
+def _target_column(target, header, n_cols, path):
+    "The index of the target column, from an index or a header name."
+    if isinstance(target, str):
+        if header is None:
+            raise ValueError(f'target {target!r} is a column name, but {path} has no header line; '
+                             'give the column index instead (0 is the first column, -1 the last)')
+        if len(header) != n_cols or target not in header:
+            raise ValueError(f"{path} has no column named {target!r}; its header is {', '.join(map(repr, header))}")
+        return header.index(target)
+    if isinstance(target, (bool, np.bool_)) or not isinstance(target, (int, np.integer)):
+        raise TypeError(f'target must be a column index (a whole number; -1 is the last column) or a column name '
+                        f'from the header line; got {target!r}')
+    if not -n_cols <= target < n_cols:
+        raise ValueError(f'target column {target} does not exist in {path} ({n_cols} columns)')
+    return int(target) % n_cols
+
+def load_csv(path,            # a text file of numbers, one example per row, with an optional header line
+             target=-1,       # the target column: an index (-1 is the last), a header name, or None for no target
+             delimiter=None,  # the separator between values; detected from the first line when None
+            ) -> tuple:       # X shape (n, columns - 1), y shape (n,); X shape (n, columns) and None when target is None
     "Inputs and targets from a CSV file of numbers, skipping a header line if there is one."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f'no such file: {path}')
-    try: lines = [l for l in path.read_text(encoding='utf-8').splitlines() if l.strip()]
-    except UnicodeDecodeError: raise ValueError(f'{path} is not a text file') from None
-    if lines and not _is_numeric_row(lines[0]): lines = lines[1:]   # a header
-    if not lines: raise ValueError(f'{path} has no rows of data')
-    rows = []
-    for i, line in enumerate(lines, start=1):
-        try: rows.append([float(v) for v in line.split(',')])
-        except ValueError: raise ValueError(f'{path}, data row {i}: {line[:60]!r} is not a row of numbers') from None
-        if len(rows[-1]) != len(rows[0]):
-            raise ValueError(f'{path}, data row {i} has {len(rows[-1])} values but the first row has {len(rows[0])}')
-    data = np.array(rows)
-    if data.shape[1] < 2: raise ValueError(f'{path} needs at least two columns: inputs and a target')
-    if not -data.shape[1] <= target < data.shape[1]: raise ValueError(f'target column {target} does not exist in {path} ({data.shape[1]} columns)')
-    if not np.isfinite(data).all(): raise ValueError(f'{path} contains NaN or infinite values; remove or impute them first')
-    y = data[:, target]
-    X = np.delete(data, target % data.shape[1], axis=1)
-    return X, (y.astype(np.int64) if np.all(y == np.round(y)) else y)
-
-def _is_numeric_row(line):
-    try: [float(v) for v in line.split(',')]; return True
-    except ValueError: return False
+    if not path.is_file(): raise FileNotFoundError(f'{path} is a folder, not a file' if path.is_dir() else f'no such file: {path}')
+    if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '0123456789.+-eE"\n'):
+        raise ValueError(f'delimiter must be one character that cannot be part of a number, such as "," ";" or a tab; got {delimiter!r}')
+    sep, header = delimiter, None
+    try:
+        with open(path, encoding='utf-8-sig') as f:   # utf-8-sig drops a byte-order mark
+            lines = (l for l in f if not l.isspace())
+            first = next(lines, None)
+            if first is not None:
+                sep = delimiter or _sniff(first)
+                if _numbers(first, sep) is None: header = [h.strip().strip('"') for h in first.split(sep)]
+                with warnings.catch_warnings():
+                    warnings.simplefilter('ignore')   # numpy warns about an empty input; it is refused below
+                    data = np.loadtxt(lines if header else itertools.chain([first], lines),
+                                      delimiter=sep, comments=None, ndmin=2, dtype=np.float64)
+    except UnicodeDecodeError: raise ValueError(f'{path} is not a text file (it is not UTF-8 text)') from None
+    except ValueError as e: raise (_bad_row(path, sep, header is not None) or ValueError(f'{path}: {e}')) from None
+    if first is None or data.size == 0: raise ValueError(f'{path} has no rows of data')
+    n_cols = data.shape[1]
+    if target is None: col = None
+    else:
+        if n_cols < 2:
+            raise ValueError(f'{path} has one column, but it needs inputs and a target; values must be separated by '
+                             f'commas, semicolons or tabs (or pass delimiter=)')
+        col = _target_column(target, header, n_cols, path)
+    bad = np.flatnonzero(~np.isfinite(data).all(axis=1))
+    if len(bad): raise ValueError(f'{path}, data row {bad[0] + 1} contains NaN or infinite values; remove or impute them first')
+    if col is None: return data, None
+    y = data[:, col].copy()
+    X = np.delete(data, col, axis=1)
+    del data
+    whole = np.all(y == np.round(y)) and np.abs(y).max() < 2 ** 53   # beyond that, floats cannot hold every whole number
+    return X, (y.astype(np.int64) if whole else y)
