@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_ERROR', 'EXIT_USAGE', 'EXIT_INTERRUPTED', 'EXIT_PIPE', 'commands', 'MAX_ROUNDS', 'MAX_CLASSES',
-           'MAX_AUTO_CLASSES', 'MAX_PARAMETERS', 'UsageError', 'command', 'mazur_report', 'run_mazur', 'run_train',
-           'run_predict', 'run_evaluate', 'run_info', 'make_parser', 'main']
+           'MAX_AUTO_CLASSES', 'MAX_PARAMETERS', 'UsageError', 'command', 'mazur_report', 'run_mazur', 'run_explain',
+           'run_train', 'run_predict', 'run_evaluate', 'run_info', 'make_parser', 'main']
 
 # %% ../nbs/12_cli.ipynb #3b629fff
 import argparse
@@ -26,7 +26,8 @@ from .activations import Softmax, activations
 from .layers import ActivationLayer
 from .losses import log_softmax
 from .mazur import (PUBLISHED, forward, backward, mazur_example, published_figure, train, update)
-from .network import Network
+from .explain import MAX_EXAMPLES, MAX_NUMBERS, _LOSSES, explain
+from .network import Network, mazur_network
 from .optimizers import optimizers
 from .serialize import _npz, load, load_meta, save
 from .training import fit
@@ -209,6 +210,79 @@ def run_mazur(args) -> int:
     print(text)
     return EXIT_OK
 
+# %% ../nbs/12_cli.ipynb #e029b6f8
+def _numbers(text):
+    "One example's numbers, separated by commas: 0.05,0.1."
+    try: values = [float(v) for v in text.split(',') if v.strip()]
+    except ValueError: values = []
+    if not values or not all(map(math.isfinite, values)):
+        raise argparse.ArgumentTypeError(f'must be finite numbers separated by commas, such as 0.05,0.1; got {text!r}')
+    return values
+
+_FUSED_OUTPUT = ('cross_entropy', 'bce_logits')  # losses that apply the output activation themselves
+
+def _explain_arguments(p):
+    p.add_argument('--sizes', type=_positive, nargs='+', metavar='N', help='layer sizes, inputs first, e.g. 3 4 2 '
+                   "(default: the post's 2 2 2 network and numbers)")
+    p.add_argument('--activation', nargs='+', metavar='NAME', choices=list(activations),
+                   help=f"hidden activation, or one per hidden layer: {', '.join(activations)} (default sigmoid)")
+    p.add_argument('--output', metavar='NAME', choices=list(activations),
+                   help=f'output activation (default sigmoid; identity for {" and ".join(_FUSED_OUTPUT)}, which apply it themselves)')
+    p.add_argument('--bias', choices=['neuron', 'shared', 'none'], help='a bias per neuron (default), one per layer, or none')
+    p.add_argument('--frozen-bias', action='store_true', help='keep the biases fixed, as the post does')
+    p.add_argument('--seed', type=_seed, help='seed of the weights, and of an input and target not given (default 0)')
+    p.add_argument('--input', type=_numbers, nargs='+', metavar='X', help='one example per value, numbers separated by '
+                   f'commas: 0.05,0.1 (at most {MAX_EXAMPLES} examples)')
+    p.add_argument('--target', type=_numbers, nargs='+', metavar='T', help='one target per example: 0.01,0.99, or a class '
+                   'label for cross_entropy')
+    p.add_argument('--loss', choices=list(_LOSSES), default='half_sse', help='the error (default half_sse, the post\'s)')
+    p.add_argument('--lr', type=_learning_rate, default=0.5, help='learning rate (default 0.5)')
+    p.add_argument('--digits', type=_positive, default=9, help='significant digits of the numbers (default 9)')
+    p.add_argument('--detail', choices=['auto', 'numbers', 'matrices'], default='auto',
+                   help=f'number by number (up to {MAX_NUMBERS} parameters), or per-layer matrices (default auto)')
+    p.add_argument('--format', choices=['text', 'markdown'], default='text', help='plain text (default) or Markdown with LaTeX')
+    p.add_argument('--out', metavar='PATH', help='write to PATH instead of stdout')
+    p.add_argument('--force', action='store_true', help='replace the --out file if it exists')
+
+def _explain_inputs(args):
+    "The network, inputs and targets the options describe: the post's when --sizes is not given."
+    if args.sizes is None:
+        given = [f'--{o}' for o in ('activation', 'output', 'bias', 'seed') if getattr(args, o) is not None]
+        if given or args.frozen_bias:
+            raise UsageError(f"{(given or ['--frozen-bias'])[0]} describes a network: give its --sizes too, e.g. --sizes 3 4 2")
+        ex = mazur_example()
+        return mazur_network(ex), args.input or [ex.inputs.tolist()], args.target or [ex.targets.tolist()]
+    if len(args.sizes) < 2: raise UsageError('--sizes needs at least two sizes, inputs and outputs, e.g. --sizes 2 1')
+    seed, n_hidden = 0 if args.seed is None else args.seed, len(args.sizes) - 2
+    acts = args.activation or ['sigmoid']
+    if len(acts) not in (1, n_hidden):
+        raise UsageError(f'--activation takes one name, or one per hidden layer ({n_hidden}); got {len(acts)}')
+    output = args.output or ('identity' if args.loss in _FUSED_OUTPUT else 'sigmoid')
+    net = Network.from_sizes(args.sizes, activation=acts * n_hidden if len(acts) == 1 else acts, output=output,
+                             bias=None if args.bias == 'none' else args.bias or 'neuron', train_bias=not args.frozen_bias, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    x = args.input or np.round(rng.uniform(-1, 1, size=(1, net.n_in)), 2).tolist()
+    t = args.target or ([[0]] if args.loss == 'cross_entropy' else np.round(rng.uniform(0, 1, size=(1, net.n_out)), 2).tolist())
+    return net, x, t
+
+@command('explain', _explain_arguments, help='one round of gradient descent worked out number by number, like the post',
+         description="Work out one round of gradient descent number by number: every net input, output, chain-rule factor "
+                     "and updated weight. With no options: the post's network; --sizes describes another.")
+def run_explain(args) -> int:
+    "`backprop explain`: print (or write) the worked example."
+    out_path = _writable(args.out, args.force, '--out') if args.out else None
+    net, x, t = _explain_inputs(args)
+    if args.loss == 'cross_entropy': t = [int(v[0]) if len(v) == 1 and v[0] == int(v[0]) else v for v in t]
+    try:
+        ex = explain(net, x, t, args.loss, args.lr, args.digits)
+        text = ex.to_markdown(args.detail) if args.format == 'markdown' else ex.to_text(args.detail)
+    except ValueError as e: raise UsageError(str(e)) from None   # the options asked for something that cannot be shown
+    if out_path is None: _print(text)
+    else:
+        _write_whole(out_path, lambda f: f.write(text + '\n'))
+        _say(f'the worked example ({len(ex)} quantities) written to {out_path}')
+    return EXIT_OK
+
 # %% ../nbs/12_cli.ipynb #b308c12d
 _datasets = {'xor': _data.xor, 'moons': lambda: _data.two_moons(1000, noise=0.2, seed=0),
              'spirals': lambda: _data.spirals(200, 3, seed=0), 'digits': _data.load_digits}
@@ -282,6 +356,15 @@ class _HoldInterrupts:
     def _remember(self, signum, frame): self.requested = True
     def __exit__(self, *exc):
         if self.previous is not None: signal.signal(signal.SIGINT, self.previous)
+
+def _write_whole(path:Path, write):
+    "Write a text file whole or not at all: `write(f)` fills a temporary file beside `path`, renamed when complete."
+    tmp = path.with_name(f'{path.name}.{os.getpid()}.partial')
+    try:
+        with open(tmp, 'w') as f: write(f)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
 
 # %% ../nbs/12_cli.ipynb #6f6cd8e8
 MAX_PARAMETERS = 100_000_000
@@ -451,13 +534,8 @@ def run_predict(args) -> int:
         f.write(header + '\n')
         while chunk := list(itertools.islice(rows, 4096)): f.write('\n'.join(chunk) + '\n')
     if out_path is None: write(sys.stdout)
-    else:   # written whole or not at all: a temporary file beside the target, renamed when complete
-        tmp = out_path.with_name(f'{out_path.name}.{os.getpid()}.partial')
-        try:
-            with open(tmp, 'w') as f: write(f)
-            os.replace(tmp, out_path)
-        finally:
-            if tmp.exists(): tmp.unlink()
+    else:
+        _write_whole(out_path, write)
         _say(f'{len(X)} predictions written to {out_path}')
     return EXIT_OK
 
