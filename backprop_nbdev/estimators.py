@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MLPClassifier', 'MLPRegressor']
 
-# %% ../nbs/11_estimators.ipynb #9cf70b7a
+# %% ../nbs/11_estimators.ipynb #80e3af7b
 import math
 import numbers
 import warnings
@@ -18,7 +18,7 @@ from .losses import Loss, log_softmax
 from .network import Network
 from .optimizers import SGD, Adam
 
-# %% ../nbs/11_estimators.ipynb #32c9320b
+# %% ../nbs/11_estimators.ipynb #91043a8b
 _SOLVERS, _SCHEDULES = ('sgd', 'adam'), ('constant', 'invscaling', 'adaptive')
 _ACTIVATIONS = {'identity': 'identity', 'logistic': 'sigmoid', 'tanh': 'tanh', 'relu': 'relu'}
 
@@ -85,7 +85,7 @@ def _check_params(est) -> list:
     _real('beta_1', est.beta_1, 0, 1); _real('beta_2', est.beta_2, 0, 1); _real('epsilon', est.epsilon, 0, low_ok=False)
     return _hidden_sizes(est.hidden_layer_sizes)
 
-# %% ../nbs/11_estimators.ipynb #24562d4c
+# %% ../nbs/11_estimators.ipynb #b21577f0
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
     from sklearn.exceptions import ConvergenceWarning
@@ -119,7 +119,7 @@ def _r2(y, pred, w=None):
     r2 = np.where(tot > 0, 1 - res / np.where(tot > 0, tot, 1), np.where(res == 0, 1.0, 0.0))
     return float(r2.mean())
 
-# %% ../nbs/11_estimators.ipynb #8069e492
+# %% ../nbs/11_estimators.ipynb #d9829a66
 try:
     from sklearn.utils.validation import validate_data, check_is_fitted, column_or_1d
     from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -181,7 +181,7 @@ def _check_fitted(est):
     if not hasattr(est, 'coefs_'):
         raise AttributeError(f'This {type(est).__name__} instance is not fitted yet; call fit(X, y) first')
 
-# %% ../nbs/11_estimators.ipynb #5430c3ba
+# %% ../nbs/11_estimators.ipynb #2741670f
 class _MLPLoss(Loss):
     "scikit-learn's MLP loss on the network's raw outputs, weighted by samples: the gradient is (p - t) w / sum(w)."
     name = 'mlp'
@@ -200,7 +200,7 @@ class _MLPLoss(Loss):
     def __call__(self, z, t): return self.value_and_grad(z, t)[0]
     def grad(self, z, t): return self.value_and_grad(z, t)[1]
 
-# %% ../nbs/11_estimators.ipynb #45025e8a
+# %% ../nbs/11_estimators.ipynb #b49e30b5
 class _Solver:
     "A library optimiser plus scikit-learn's learning-rate schedules and its stopping rule."
     def __init__(self, est, params):
@@ -244,7 +244,7 @@ class _only_stochastic:
             raise AttributeError(f'partial_fit needs solver {_SOLVERS[0]!r} or {_SOLVERS[1]!r}, not {obj.solver!r}')
         return self.fn if obj is None else self.fn.__get__(obj, owner)
 
-# %% ../nbs/11_estimators.ipynb #d587f996
+# %% ../nbs/11_estimators.ipynb #fd3ff95a
 def _split(est, X, T, sw, rng):
     "Training and validation parts for early stopping, stratified by class for single-label classification."
     strata = est._strata(T)
@@ -267,7 +267,7 @@ def _split(est, X, T, sw, rng):
                          f'(early stopping set aside {len(X_val)} of {len(X) + len(X_val)} samples).')
     return X, T, sw, X_val, T_val, sw_val
 
-# %% ../nbs/11_estimators.ipynb #13f43757
+# %% ../nbs/11_estimators.ipynb #b35335b3
 def _train(est, X, T, sw, rng, incremental):
     "scikit-learn's stochastic training loop on a `Network`: epochs of mini-batches, then its convergence test."
     if est.early_stopping and incremental:
@@ -337,7 +337,7 @@ def _train(est, X, T, sw, rng, incremental):
     opt.release()
     est._store(net)
 
-# %% ../nbs/11_estimators.ipynb #23b1633e
+# %% ../nbs/11_estimators.ipynb #0b3b2666
 class _MLPBase(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), # neurons in each hidden layer: a whole number or a tuple of them
                  activation='relu',       # hidden activation: 'identity', 'logistic', 'tanh' or 'relu'
@@ -437,7 +437,7 @@ class _MLPBase(BaseEstimator):
         _check_fitted(self)
         return self._network().forward(_check_X(self, X, reset=False))
 
-# %% ../nbs/11_estimators.ipynb #735d4137
+# %% ../nbs/11_estimators.ipynb #8954f6e4
 class MLPClassifier(ClassifierMixin, _MLPBase):
     "scikit-learn's MLPClassifier on this library's engine: softmax for several classes, logistic for two or for multilabel y."
     _is_classifier = True
@@ -522,7 +522,7 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         tags.classifier_tags.multi_label = True
         return tags
 
-# %% ../nbs/11_estimators.ipynb #8fef7ff3
+# %% ../nbs/11_estimators.ipynb #9a417bb8
 class MLPRegressor(RegressorMixin, _MLPBase):
     "scikit-learn's MLPRegressor on this library's engine: squared error, identity outputs."
     _is_classifier = False
