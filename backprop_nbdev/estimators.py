@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MLPClassifier', 'MLPRegressor']
 
-# %% ../nbs/11_estimators.ipynb #80e3af7b
+# %% ../nbs/11_estimators.ipynb #333217a9
 import math
 import numbers
 import warnings
@@ -18,7 +18,7 @@ from .losses import Loss, log_softmax
 from .network import Network
 from .optimizers import SGD, Adam
 
-# %% ../nbs/11_estimators.ipynb #91043a8b
+# %% ../nbs/11_estimators.ipynb #e854f6ec
 _SOLVERS, _SCHEDULES = ('sgd', 'adam'), ('constant', 'invscaling', 'adaptive')
 _ACTIVATIONS = {'identity': 'identity', 'logistic': 'sigmoid', 'tanh': 'tanh', 'relu': 'relu'}
 
@@ -79,13 +79,19 @@ def _check_params(est) -> list:
     if not (isinstance(est.init, str) and est.init in ('glorot', 'he')): raise ValueError(f"init must be 'glorot' or 'he', got {est.init!r}")
     if not (isinstance(est.batch_size, str) and est.batch_size == 'auto'): _whole('batch_size', est.batch_size)
     _whole('max_iter', est.max_iter); _whole('n_iter_no_change', est.n_iter_no_change, allow_inf=True)
+    _whole('max_fun', est.max_fun)
+    loss = getattr(est, 'loss', 'squared_error')
+    if not (isinstance(loss, str) and loss == 'squared_error'):
+        hint = ('; loss is the first positional parameter, as in scikit-learn, so give the layer sizes by keyword: '
+                'hidden_layer_sizes=...' if not isinstance(loss, str) else '')
+        raise ValueError(f"loss must be 'squared_error' (the 'poisson' loss is not offered), got {loss!r}{hint}")
     _real('alpha', est.alpha, 0); _real('learning_rate_init', est.learning_rate_init, 0, low_ok=False)
     _real('power_t', est.power_t, 0); _real('tol', est.tol, 0); _real('momentum', est.momentum, 0, 1)
     _real('validation_fraction', est.validation_fraction, 0, 1, low_ok=False)
     _real('beta_1', est.beta_1, 0, 1); _real('beta_2', est.beta_2, 0, 1); _real('epsilon', est.epsilon, 0, low_ok=False)
     return _hidden_sizes(est.hidden_layer_sizes)
 
-# %% ../nbs/11_estimators.ipynb #b21577f0
+# %% ../nbs/11_estimators.ipynb #65b3224d
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
     from sklearn.exceptions import ConvergenceWarning
@@ -119,7 +125,7 @@ def _r2(y, pred, w=None):
     r2 = np.where(tot > 0, 1 - res / np.where(tot > 0, tot, 1), np.where(res == 0, 1.0, 0.0))
     return float(r2.mean())
 
-# %% ../nbs/11_estimators.ipynb #d9829a66
+# %% ../nbs/11_estimators.ipynb #947fd054
 try:
     from sklearn.utils.validation import validate_data, check_is_fitted, column_or_1d
     from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -181,7 +187,7 @@ def _check_fitted(est):
     if not hasattr(est, 'coefs_'):
         raise AttributeError(f'This {type(est).__name__} instance is not fitted yet; call fit(X, y) first')
 
-# %% ../nbs/11_estimators.ipynb #2741670f
+# %% ../nbs/11_estimators.ipynb #d43643bb
 class _MLPLoss(Loss):
     "scikit-learn's MLP loss on the network's raw outputs, weighted by samples: the gradient is (p - t) w / sum(w)."
     name = 'mlp'
@@ -200,7 +206,7 @@ class _MLPLoss(Loss):
     def __call__(self, z, t): return self.value_and_grad(z, t)[0]
     def grad(self, z, t): return self.value_and_grad(z, t)[1]
 
-# %% ../nbs/11_estimators.ipynb #b49e30b5
+# %% ../nbs/11_estimators.ipynb #3b5179df
 class _Solver:
     "A library optimiser plus scikit-learn's learning-rate schedules and its stopping rule."
     def __init__(self, est, params):
@@ -244,7 +250,7 @@ class _only_stochastic:
             raise AttributeError(f'partial_fit needs solver {_SOLVERS[0]!r} or {_SOLVERS[1]!r}, not {obj.solver!r}')
         return self.fn if obj is None else self.fn.__get__(obj, owner)
 
-# %% ../nbs/11_estimators.ipynb #fd3ff95a
+# %% ../nbs/11_estimators.ipynb #4ffaa356
 def _split(est, X, T, sw, rng):
     "Training and validation parts for early stopping, stratified by class for single-label classification."
     strata = est._strata(T)
@@ -267,7 +273,7 @@ def _split(est, X, T, sw, rng):
                          f'(early stopping set aside {len(X_val)} of {len(X) + len(X_val)} samples).')
     return X, T, sw, X_val, T_val, sw_val
 
-# %% ../nbs/11_estimators.ipynb #b35335b3
+# %% ../nbs/11_estimators.ipynb #ea469422
 def _train(est, X, T, sw, rng, incremental):
     "scikit-learn's stochastic training loop on a `Network`: epochs of mini-batches, then its convergence test."
     if est.early_stopping and incremental:
@@ -337,7 +343,7 @@ def _train(est, X, T, sw, rng, incremental):
     opt.release()
     est._store(net)
 
-# %% ../nbs/11_estimators.ipynb #0b3b2666
+# %% ../nbs/11_estimators.ipynb #a90d8145
 class _MLPBase(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), # neurons in each hidden layer: a whole number or a tuple of them
                  activation='relu',       # hidden activation: 'identity', 'logistic', 'tanh' or 'relu'
@@ -361,6 +367,7 @@ class _MLPBase(BaseEstimator):
                  beta_1=0.9, beta_2=0.999, # decay rates of Adam's moment estimates, in [0, 1)
                  epsilon=1e-8,            # Adam's epsilon, > 0
                  n_iter_no_change=10,     # epochs without an improvement of tol before stopping (np.inf: never)
+                 max_fun=15000,           # scikit-learn's limit for 'lbfgs'; accepted and, as there with 'adam' or 'sgd', unused
                  init='glorot',           # initial weights: 'glorot' (scikit-learn's) or 'he' (He uniform, zero intercepts)
                 ):
         self.hidden_layer_sizes, self.activation, self.solver, self.alpha = hidden_layer_sizes, activation, solver, alpha
@@ -369,7 +376,7 @@ class _MLPBase(BaseEstimator):
         self.tol, self.verbose, self.warm_start, self.momentum = tol, verbose, warm_start, momentum
         self.nesterovs_momentum, self.early_stopping = nesterovs_momentum, early_stopping
         self.validation_fraction, self.beta_1, self.beta_2, self.epsilon = validation_fraction, beta_1, beta_2, epsilon
-        self.n_iter_no_change, self.init = n_iter_no_change, init
+        self.n_iter_no_change, self.max_fun, self.init = n_iter_no_change, max_fun, init
 
     def _fit(self, X, y, sample_weight=None, classes=None, incremental=False):
         hidden = _check_params(self)
@@ -437,7 +444,7 @@ class _MLPBase(BaseEstimator):
         _check_fitted(self)
         return self._network().forward(_check_X(self, X, reset=False))
 
-# %% ../nbs/11_estimators.ipynb #8954f6e4
+# %% ../nbs/11_estimators.ipynb #dd0ba364
 class MLPClassifier(ClassifierMixin, _MLPBase):
     "scikit-learn's MLPClassifier on this library's engine: softmax for several classes, logistic for two or for multilabel y."
     _is_classifier = True
@@ -522,10 +529,24 @@ class MLPClassifier(ClassifierMixin, _MLPBase):
         tags.classifier_tags.multi_label = True
         return tags
 
-# %% ../nbs/11_estimators.ipynb #9a417bb8
+# %% ../nbs/11_estimators.ipynb #e56452e8
 class MLPRegressor(RegressorMixin, _MLPBase):
     "scikit-learn's MLPRegressor on this library's engine: squared error, identity outputs."
     _is_classifier = False
+
+    def __init__(self, loss='squared_error',          # the loss: 'squared_error' only ('poisson' is not offered)
+                 hidden_layer_sizes=(100,), activation='relu', *, # and every parameter of MLPClassifier, alike
+                 solver='adam', alpha=0.0001, batch_size='auto', learning_rate='constant', learning_rate_init=0.001,
+                 power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000, init='glorot'):
+        super().__init__(hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
+                         learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t,
+                         max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
+                         warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
+                         early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1,
+                         beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, init=init)
+        self.loss = loss
 
     def fit(self, X,            # training inputs, shape (n_samples, n_features)
             y,                  # targets, shape (n_samples,) or (n_samples, n_targets)
