@@ -2,7 +2,7 @@
 
 Each check returns a list of violations, one line each, naming the notebook, the cell id (of the notebook in
 `nbs/`, so the cell can be found and fixed) and what to change. `tests/test_docs_site.py` runs them per notebook;
-`python tests/docs_checks.py` (from the project root) builds the processed pages and prints every violation.
+`python tests/docs_checks.py` builds the processed pages of a scratch copy and prints every violation at once.
 """
 import ast
 import json
@@ -82,9 +82,8 @@ def _showdoc_name(cell):
 def _blocks(page, source):
     """The rendered text of a processed page, as (where, kind, text) for every markdown cell and show_doc entry.
 
-    `where` names the cell in the source notebook: markdown cells keep their ids through processing; the show_doc
-    entries nbdev adds are traced back to the cell that defines the documented name."""
-    ids = {c.get('id') for c in source['cells']}
+    `where` names the cell in the source notebook: markdown cells keep their ids through processing; show_doc
+    entries are traced back to the cell that defines the documented name (where its docstring and docments are)."""
     for cell in page['cells']:
         if cell['cell_type'] == 'raw' and _src(cell).startswith('---'):
             title = re.search(r'^title:\s*(.+)$', _src(cell), flags=re.M)
@@ -99,8 +98,7 @@ def _blocks(page, source):
                 if md is None: continue
                 md = ''.join(md) if isinstance(md, list) else md
                 name = _showdoc_name(cell)
-                if cell.get('id') in ids: where = f'cell {cell.get("id")}'
-                elif name: where = f'cell {_defining_cell(source, name) or "?"} (show_doc of {name})'
+                if name: where = f'cell {_defining_cell(source, name) or cell.get("id")} (show_doc of {name})'
                 else: where = f'cell {cell.get("id")}'
                 yield where, 'showdoc' if name else 'output', md
 
@@ -307,12 +305,12 @@ def all_violations(proc, nbs, notebooks):
 
 
 if __name__ == '__main__':
-    import subprocess, sys
-    nbs = ROOT / 'nbs'
-    subprocess.run([sys.executable, str(ROOT / 'tests' / 'docs_input.py')], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    nbs_list = sorted(str(p.relative_to(nbs)) for p in nbs.rglob('*.ipynb')
-                      if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
-    problems = all_violations(ROOT / '_proc', nbs, nbs_list)
+    import sys, tempfile
+    from conftest import make_scratch_copy, notebooks, run
+    with tempfile.TemporaryDirectory() as tmp:       # nbdev's processing writes files: work on a copy
+        tree = make_scratch_copy(Path(tmp))
+        res = run([sys.executable, 'tests/docs_input.py'], cwd=tree)
+        if res.returncode: sys.exit(f'processing the docs failed:\n{res.stdout}\n{res.stderr}')
+        problems = all_violations(tree / '_proc', tree / 'nbs', notebooks())
     print('\n'.join(problems) or 'no problems found')
     sys.exit(1 if problems else 0)

@@ -1,12 +1,16 @@
 """Every notebook runs: top to bottom in a real Jupyter kernel, and as `nbdev_test` runs its cells as tests.
 
 One execution serves both checks where it can. `nbdev_test` runs a notebook's code cells in order in an IPython
-shell, skipping the cells nbdev is told to skip (test flags such as `#| notest`, `#| eval: false`, the
-`skip_exec` front matter), and fails on the first error. A Jupyter kernel running every cell in order runs those
-same cells, in the same order and folder, plus the skipped ones. So when nbdev would skip nothing, and nothing in
-the notebook reads the `IN_TEST` variable `nbdev_test` sets, the kernel run is a strict superset of `nbdev_test`'s
-and the second execution adds nothing. A notebook that has skipped cells (or reads `IN_TEST`) is also run with
-`nbdev_test` itself, which checks that it passes without them.
+shell (execnb's, in-process), in the notebook's folder, skipping the cells nbdev is told to skip (the test flags of
+settings.ini such as `#| notest`, `#| eval: false`, cells calling nbdev_export, the `skip_exec` front matter), and
+fails on the first error. A fresh Jupyter kernel running every cell in order, in the same folder, runs those same
+cells plus the skipped ones, in the environment a reader has. So when nbdev would skip nothing, and nothing in the
+notebook reads the `IN_TEST` variable `nbdev_test` sets, the kernel run covers `nbdev_test`'s and a second
+execution adds nothing; a notebook with skipped cells (or reading `IN_TEST`) is also run by `nbdev_test` itself,
+which checks that it passes without them. `test_nbdev_test_command` keeps `nbdev_test` itself working here.
+
+The kernel run also measures the figures as matplotlib draws them for display (a cell of the check's own runs
+before the notebook's and one after, to report): `test_figures_readable` uses that.
 """
 import json
 
@@ -35,7 +39,8 @@ def nbdev_would_skip(path):
     return reasons
 
 
-# Figures are shown at their own size up to the width of the docs column, and scaled down to it beyond that.
+# The docs show a figure at its own size, one image pixel to a screen (CSS) pixel, up to the width of the column,
+# and scale wider ones down to it.
 COLUMN_PX = 700
 MIN_TEXT_PX = 12      # the smallest text a figure may show, in CSS pixels as displayed: 9 pt (12 px)
 
@@ -135,7 +140,7 @@ def test_figures_readable(nb):
     small = [f'{nb} cell {cell}: figure {width} px wide, its text "{text}" shows {size} px tall '
              f'(at least {MIN_TEXT_PX}): make the figure narrower (fewer panels side by side) or its fonts larger'
              for cell, width, size, text in figures if size < MIN_TEXT_PX]
-    assert not small, '\n'.join(small)
+    if small: pytest.fail('\n'.join(small), pytrace=False)
 
 
 def test_nbdev_would_skip(tmp_path):
