@@ -82,8 +82,10 @@ def _work_unit(nodeid):
     return nodeid
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    "Hand out work by `_work_unit`, the largest units first (xdist's own grouping marks need pytest < 9.2)."
+    """Hand out work by `_work_unit`, the largest units first. (xdist's own `xdist_group` marks would do the
+    same, but with pytest 9.2 and pytest-xdist 3.8 they have no effect.)"""
     from xdist.scheduler import LoadScopeScheduling
 
     class ByWorkUnit(LoadScopeScheduling):
