@@ -13,9 +13,9 @@ from .layers import ActivationLayer, Linear
 from .mazur import draw_network
 
 # %% ../nbs/09_plots.ipynb #4979f70e
-def plot_network(net,        # a `Network`
+def plot_network(net,        # a Network
                  ax=None,    # matplotlib Axes to draw on; a new figure when None
-                 **kwargs,   # passed to `draw_network`: labels, title, annotate, decimals
+                 **kwargs,   # passed to draw_network: labels, title, annotate, decimals
                 ):
     "Draw a network's neurons, weights and biases; returns the Axes."
     linears = [l for l in net.layers if isinstance(l, Linear)]
@@ -23,14 +23,14 @@ def plot_network(net,        # a `Network`
     return draw_network([l.weight for l in linears], biases, ax=ax, **kwargs)
 
 # %% ../nbs/09_plots.ipynb #7f3e1730
-def plot_history(history,      # a `History` from `fit` (or any dict of per-epoch lists)
+def plot_history(history,      # a History, as training returns it (or any dict of per-epoch lists)
                  axs=None,     # one Axes for the loss, or two for loss and accuracy; new ones when None
                  logy:bool=True, # the loss on a log scale
                 ):
     "Loss (and accuracy) curves per epoch; returns the list of Axes."
     if not history.get('loss'): raise ValueError('the history is empty: nothing to plot')
     has_acc = 'acc' in history
-    if axs is None: _, axs = plt.subplots(1, 1 + has_acc, figsize=(5.5 * (1 + has_acc), 3.5))
+    if axs is None: _, axs = plt.subplots(1, 1 + has_acc, figsize=(3.4 * (1 + has_acc), 3), layout='constrained')
     axs = list(np.atleast_1d(axs))
     epochs = np.arange(1, len(history['loss']) + 1)
     panels = [('loss', axs[0])] + ([('acc', axs[1])] if has_acc and len(axs) > 1 else [])
@@ -44,7 +44,7 @@ def plot_history(history,      # a `History` from `fit` (or any dict of per-epoc
     return axs
 
 # %% ../nbs/09_plots.ipynb #0612e379
-def predict_classes(net, X, # a classification `Network` and inputs (n, n_in)
+def predict_classes(net, X, # a classification Network and inputs (n, n_in)
                    ) -> np.ndarray: # predicted class labels, shape (n,)
     "The class a network predicts for each row: argmax of several outputs, or a threshold on one."
     out = net.forward(X)
@@ -53,7 +53,7 @@ def predict_classes(net, X, # a classification `Network` and inputs (n, n_in)
     threshold = 0.5 if isinstance(last, ActivationLayer) and last.act.name == 'sigmoid' else 0.0
     return (out[:, 0] > threshold).astype(np.int64)
 
-def plot_decision_boundary(net,             # a classification `Network` with 2 inputs
+def plot_decision_boundary(net,             # a classification Network with 2 inputs
                            X, y,            # the points (n, 2) and their class labels (n,)
                            ax=None,         # matplotlib Axes; a new figure when None
                            resolution:int=200, # grid points along each axis

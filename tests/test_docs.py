@@ -1,19 +1,8 @@
 """The documentation input builds without Quarto: a page per notebook, a `show_doc` entry per exported name."""
 import ast
 import json
-import sys
 
-import pytest
-
-from conftest import CFG, ROOT, notebooks, run
-
-
-@pytest.fixture(scope='module')
-def proc(scratch):
-    "Run nbdev's processing step (tests/docs_input.py) on the scratch copy; returns its `_proc` folder."
-    res = run([sys.executable, 'tests/docs_input.py'], cwd=scratch)
-    assert res.returncode == 0, f'processing the docs failed:\n{res.stdout}\n{res.stderr}'
-    return scratch / '_proc'
+from conftest import CFG, ROOT, notebooks
 
 
 def test_a_page_per_notebook(proc):
