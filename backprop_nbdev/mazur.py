@@ -175,7 +175,9 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
         raise ValueError(f"got {len(biases)} biases for {len(weights)} layers; give one entry per layer")
     n_edges = sum(w.size for w in weights)
     if annotate is None: annotate = n_edges <= 40
-    if ax is None: _, ax = plt.subplots(figsize=(2.6 * len(sizes) + 1, 1.1 * max(sizes) + 2))
+    if ax is None:  # at most 700 pixels wide, the width of a docs page's column, so that its text stays legible
+        w, h = 2.6 * len(sizes) + 1, 1.1 * max(sizes) + 2
+        _, ax = plt.subplots(figsize=(min(w, 5.6), h * min(w, 5.6) / w), dpi=125)
     height = max(sizes) + 1
     xs = np.arange(len(sizes)) * 3.0
     ys = [_layer_ys(n, height) for n in sizes]
@@ -200,7 +202,7 @@ def draw_network(weights:list,        # weight matrices, layer by layer, each of
                             bbox=dict(boxstyle='round,pad=0.15', fc='white', ec='none', alpha=0.9))
         if biases is not None:
             b = np.broadcast_to(np.asarray(biases[l], dtype=float), (w.shape[0],))
-            bx, by = xs[l] + 1.0, ys[l + 1].min() - 1.2
+            bx, by = xs[l] + 1.0, min(ys[l].min(), ys[l + 1].min()) - 1.2  # below both layers it sits between
             ax.scatter([bx], [by], s=node * 0.7, c='lightyellow', edgecolors='black', zorder=2)
             ax.text(bx, by, f'b{l+1}', ha='center', va='center', fontsize=9, zorder=4)
             for k in range(w.shape[0]):
