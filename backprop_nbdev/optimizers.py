@@ -34,8 +34,9 @@ class Optimizer:
     def step(self, grads:dict, # parameter name -> gradient, as `net.gradients()` returns
             ):
         "Update every parameter in place."
-        missing = set(self.params) - set(grads)
-        if missing: raise ValueError(f'no gradient for {sorted(missing)}; run loss_and_grad (backward) before step')
+        if not grads.keys() >= self.params.keys():
+            missing = sorted(set(self.params) - set(grads))
+            raise ValueError(f'no gradient for {missing}; run loss_and_grad (backward) before step')
         self.t += 1
         for name, p in self.params.items():
             self.update(p, grads[name], self.state[name])
