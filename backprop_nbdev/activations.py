@@ -26,7 +26,7 @@ class Activation:
     def forward(self, z:np.ndarray, # net inputs, shape (batch, n)
                ) -> np.ndarray:     # outputs, shape (batch, n)
         raise NotImplementedError
-    def backward(self, a:np.ndarray,    # outputs of `forward`, shape (batch, n)
+    def backward(self, a:np.ndarray,    # outputs of forward, shape (batch, n)
                  grad:np.ndarray,       # dL/da, shape (batch, n)
                 ) -> np.ndarray:        # dL/dz, shape (batch, n)
         raise NotImplementedError
@@ -88,7 +88,7 @@ class Softmax(Activation):
 # %% ../nbs/01_activations.ipynb #4e55995b
 activations = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
 
-def get_activation(act, # a name from `activations` (e.g. 'relu'), an `Activation` object, or None for identity
+def get_activation(act, # a name from activations (e.g. 'relu'), an Activation object, or None for identity
                   ) -> Activation:
     "The activation named by `act`, or `act` itself if it already is one."
     if act is None: return Identity()

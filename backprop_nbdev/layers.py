@@ -56,7 +56,7 @@ initializers = ('glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal')
 
 def init_weights(n_out:int,  # neurons of the layer
                  n_in:int,   # inputs of each neuron
-                 scheme:str='glorot_uniform', # one of `initializers`
+                 scheme:str='glorot_uniform', # one of initializers
                  rng=None,   # a seed (whole number >= 0), a numpy.random.Generator, or None for fresh randomness
                  dtype=np.float64, # float32 or float64
                 ) -> np.ndarray: # shape (n_out, n_in)
@@ -73,7 +73,7 @@ def init_weights(n_out:int,  # neurons of the layer
 
 # %% ../nbs/03_layers.ipynb #48cd3d8d
 class Layer:
-    "Base class: `forward(x)` keeps what `backward(grad)` needs; `backward` returns dL/dx and fills `grads`; `apply(x)` keeps nothing."
+    "Base class: forward(x) keeps what backward(grad) needs, which returns dL/dx and fills grads; apply(x) keeps nothing."
     _kept = ()  # names of what a forward pass keeps for backward; never pickled
     def __init__(self): self.params, self.grads = {}, {}
     def forward(self, x:np.ndarray) -> np.ndarray: raise NotImplementedError
@@ -92,7 +92,7 @@ class Linear(Layer):
     def __init__(self, n_in:int, n_out:int, # inputs of each neuron, and neurons
                  bias:str='neuron',           # 'neuron', 'shared' (one for the layer) or None
                  train_bias:bool=True,        # False freezes the bias (the worked example)
-                 init:str='glorot_uniform',   # one of `initializers`
+                 init:str='glorot_uniform',   # one of initializers
                  rng=None,                    # seed or Generator for the initial weights
                  dtype=np.float64,            # dtype of parameters and computation: float32 or float64
                  weight=None,                 # initial weights, shape (n_out, n_in), instead of random ones
@@ -150,7 +150,7 @@ class Linear(Layer):
 class ActivationLayer(Layer):
     "Applies an activation elementwise (or row-wise, for softmax) and backpropagates through it from its output."
     a, _kept = None, ('a',)  # the output of the last forward pass
-    def __init__(self, act, # an activation name (see `activations`) or an `Activation` object
+    def __init__(self, act, # an activation name (see activations) or an Activation object
                 ):
         super().__init__()
         self.act = get_activation(act)
@@ -158,7 +158,7 @@ class ActivationLayer(Layer):
              ) -> np.ndarray:     # outputs, shape (batch, n)
         return self.act.forward(z)
     def forward(self, z:np.ndarray, # net inputs, shape (batch, n)
-               ) -> np.ndarray:     # outputs, shape (batch, n), also kept as `a`
+               ) -> np.ndarray:     # outputs, shape (batch, n), also kept as a
         self.a = self.act.forward(z)
         return self.a
     def backward(self, grad:np.ndarray, # dL/da, shape (batch, n)

@@ -175,7 +175,7 @@ class CrossEntropy(Loss):
 # %% ../nbs/02_losses.ipynb #e791a6a3
 losses = {cls.name: cls for cls in (HalfSSE, MSE, BCE, BCEWithLogits, CrossEntropy)}
 
-def get_loss(loss, # a name from `losses` (e.g. 'cross_entropy') or a `Loss` object
+def get_loss(loss, # a name from losses (e.g. 'cross_entropy') or a Loss object
             ) -> Loss:
     "The loss named by `loss`, or `loss` itself if it already is one."
     if isinstance(loss, Loss): return loss

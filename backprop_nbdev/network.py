@@ -52,8 +52,8 @@ def _check_X(X, n_in, dtype, name='X'):
 
 # %% ../nbs/04_network.ipynb #f0c2c56c
 class Network:
-    "Layers applied in order; `forward` on a batch, `backward` from the loss gradient, parameters and gradients by name."
-    def __init__(self, layers:list, # `Layer` objects, e.g. alternating `Linear` and `ActivationLayer`
+    "Layers applied in order: forward on a batch, backward from the loss gradient, parameters and gradients by name."
+    def __init__(self, layers:list, # Layer objects, e.g. alternating Linear and ActivationLayer
                 ):
         layers = list(layers)
         bad = [l for l in layers if not isinstance(l, Layer)]
@@ -144,7 +144,7 @@ class Network:
 
     def loss_and_grad(self, X,    # inputs, shape (batch, n_in)
                       y,          # targets, shape (batch, n_out), or class labels shape (batch,)
-                      loss='mse', # a loss name from `losses` or a `Loss` object
+                      loss='mse', # a loss name from losses or a Loss object
                      ) -> float:
         "Forward pass, loss and backward pass on one batch; returns the loss, gradients are in `gradients()`."
         loss = get_loss(loss)
@@ -159,7 +159,7 @@ class Network:
         return value
 
     def clear(self):
-        "Forget what the last forward pass for training kept in the layers (`fit` does this when it ends)."
+        "Forget what the last forward pass for training kept in the layers (training.fit does this when it ends)."
         for layer in self.layers: layer.clear()
         self._pending = False
 
@@ -172,7 +172,7 @@ class Network:
         return {f'{i}.{k}': v for i, l in enumerate(self.layers) for k, v in l.params.items()}
 
     def gradients(self) -> dict:
-        "The gradient of every trainable parameter after `backward`, with the names of `parameters`."
+        "The gradient of every trainable parameter after backward, with the names of `parameters`."
         return {f'{i}.{k}': v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
 
     def __repr__(self):

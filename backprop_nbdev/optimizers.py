@@ -22,7 +22,7 @@ def _check_number(name, value, low=0.0, low_inclusive=False, high=None):
 
 class Optimizer:
     "Base class: holds the parameters by name and updates them in place with `step(grads)`."
-    def __init__(self, params,         # a `Network`, or a dict of name -> array (e.g. `net.parameters()`)
+    def __init__(self, params,         # a Network, or a dict of name -> array (e.g. net.parameters())
                  lr:float,             # learning rate, a positive number
                  weight_decay:float=0, # L2 penalty added to the gradient, >= 0
                 ):
@@ -31,7 +31,7 @@ class Optimizer:
         self.weight_decay = _check_number('weight_decay', weight_decay, low_inclusive=True)
         self.state, self.t = {name: {} for name in self.params}, 0
 
-    def step(self, grads:dict, # parameter name -> gradient, as `net.gradients()` returns
+    def step(self, grads:dict, # parameter name -> gradient, as net.gradients() returns
             ):
         "Update every parameter in place."
         if not grads.keys() >= self.params.keys():
@@ -105,8 +105,8 @@ class AdamW(Adam):
 optimizers = {'sgd': SGD, 'momentum': SGD, 'nesterov': SGD, 'adam': Adam, 'adamw': AdamW}
 _presets = {'momentum': dict(momentum=0.9), 'nesterov': dict(momentum=0.9, nesterov=True)}
 
-def get_optimizer(opt,      # a name from `optimizers`, or an `Optimizer` (returned as it is)
-                  params,   # a `Network` or dict of parameters, to build a named optimiser for
+def get_optimizer(opt,      # a name from optimizers, or an Optimizer (returned as it is)
+                  params,   # a Network or dict of parameters, to build a named optimiser for
                   **kwargs, # options for the optimiser: lr, momentum, weight_decay, betas ...
                  ) -> Optimizer:
     "The optimiser named by `opt`, built for `params`."

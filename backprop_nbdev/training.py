@@ -39,7 +39,7 @@ class History(dict):
 # %% ../nbs/08_training.ipynb #b1bbd939
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
-             loss,           # the loss trained with, which says how to read `out`
+             loss,           # the loss trained with, which says how to read out
             ):
     "Fraction of correct predictions for a classification loss; None for regression losses."
     name, y = get_loss(loss).name, np.asarray(y)
@@ -128,10 +128,10 @@ def _diverged(net, last_finite, epoch, what):
                              'or standardise the inputs. The network keeps its parameters from the start of that epoch, '
                              'the last ones known to be finite')
 
-def fit(net,                  # the `Network` to train, in place
+def fit(net,                  # the Network to train, in place
         X, y,                 # training inputs (n, n_in) and targets (n, n_out) or class labels (n,)
-        loss='mse',           # a loss name from `losses` or a `Loss` object
-        optimizer='sgd',      # an optimiser name from `optimizers` or an `Optimizer` object built on `net`
+        loss='mse',           # a loss name from losses or a Loss object
+        optimizer='sgd',      # an optimiser name from optimizers or an Optimizer object built on net
         lr:float=None,        # learning rate for a named optimiser (its default when None)
         epochs:int=10,        # passes over the training data, >= 1
         batch_size:int=32,    # examples per gradient step, >= 1
