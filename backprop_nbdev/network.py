@@ -53,6 +53,7 @@ def _check_X(X, n_in, dtype, name='X'):
 # %% ../nbs/04_network.ipynb #f0c2c56c
 class Network:
     "Layers applied in order: forward on a batch, backward from the loss gradient, parameters and gradients by name."
+    _pending = False  # True between a forward pass for training and its backward pass
     def __init__(self, layers:list, # Layer objects, e.g. alternating Linear and ActivationLayer
                 ):
         layers = list(layers)
@@ -65,7 +66,6 @@ class Network:
         if len({l.dtype for l in linears}) > 1: raise ValueError('all Linear layers must have the same dtype')
         self.layers, self.dtype = layers, linears[0].dtype
         self.n_in, self.n_out = linears[0].n_in, linears[-1].n_out
-        self._pending = False  # True between a forward pass for training and its backward pass
 
     @classmethod
     def from_sizes(cls, sizes:list,          # neurons per layer, inputs first: [2, 2, 2] is the worked example's shape

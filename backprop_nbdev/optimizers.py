@@ -62,7 +62,8 @@ class SGD(Optimizer):
             if 'v' in state: state['v'] = self.momentum * state['v'] + g
             else: state['v'] = g.copy()
             g = g + self.momentum * state['v'] if self.nesterov else state['v']
-        p -= self.lr * g
+        if 'step' not in state: state['step'] = np.empty_like(p)
+        p -= np.multiply(g, self.lr, out=state['step'])  # lr * g, in a buffer reused at every step
 
     def __repr__(self):
         return f'SGD(lr={self.lr:g}, momentum={self.momentum:g}, nesterov={self.nesterov}, weight_decay={self.weight_decay:g})'

@@ -307,9 +307,9 @@ def matmul_floor(dtype, n, bs, repeats=3):
     return min(best)
 
 
-def w3(repeats, quick):
+def w3(repeats, quick, rows=60_000):
     import torch
-    n = 6_000 if quick else 60_000
+    n = 6_000 if quick else rows
     lr, bs, out = 0.01, 128, {'rows': n}
     for dtype in (np.float32, np.float64):
         X, y = mnist_like(n, dtype)
@@ -384,7 +384,8 @@ def memory(contender, dtype_name, quick):
 def child(args):
     pin = pin_threads(args.threads[0])  # noqa: F841 (kept alive for the whole run)
     if args.part == 'memory': result = memory(args.contender, args.dtype, args.quick)
-    else: result = {'w1': w1, 'w2': w2, 'w3': w3}[args.part](args.repeats, args.quick)
+    elif args.part == 'w3': result = w3(args.repeats, args.quick, args.w3_rows)
+    else: result = {'w1': w1, 'w2': w2}[args.part](args.repeats, args.quick)
     result['blas'] = blas_info()
     json.dump(result, sys.stdout)
 
@@ -421,6 +422,7 @@ def main():
     p.add_argument('--parts', nargs='*', default=['w1', 'w2', 'w3', 'memory'])
     p.add_argument('--quick', action='store_true', help='a much smaller run, to check that everything works')
     p.add_argument('--out', default=str(HERE / 'results.json'))
+    p.add_argument('--w3-rows', type=int, default=60_000, help='rows of the W3 timing runs (memory always uses 60,000)')
     p.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
     p.add_argument('--part', help=argparse.SUPPRESS)
     p.add_argument('--contender', help=argparse.SUPPRESS)
@@ -430,16 +432,20 @@ def main():
     begin = time.perf_counter()
     results = {'meta': {'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), 'cpu': cpu_model(),
                         'cpus': os.cpu_count(), 'platform': platform.platform(), 'versions': versions(),
-                        'repeats': args.repeats, 'quick': args.quick,
+                        'repeats': args.repeats, 'quick': args.quick, 'w3_rows': args.w3_rows,
+                        'command': ' '.join(['python', 'benchmarks/run.py', *sys.argv[1:]]),
                         'env': {k: os.environ.get(k) for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OMP_NUM_THREADS')}},
                'timings': {}, 'memory': {}}
     for part in args.parts:
         if part == 'memory': continue
         for threads in args.threads:
             print(f'{part}, {threads} thread(s) ...', file=sys.stderr, flush=True)
-            r = run_child('--part', part, '--threads', str(threads), '--repeats', str(args.repeats), *(['--quick'] if args.quick else []))
+            r = run_child('--part', part, '--threads', str(threads), '--repeats', str(args.repeats),
+                          '--w3-rows', str(args.w3_rows), *(['--quick'] if args.quick else []))
             results['meta'].setdefault('blas', {})[str(threads)] = r.pop('blas')
             results['timings'].setdefault(part, {})[str(threads)] = r
+            results['meta']['seconds'] = time.perf_counter() - begin
+            Path(args.out).write_text(json.dumps(results, indent=1) + '\n')  # partial results survive an interrupted run
     if 'memory' in args.parts:
         for dtype in ('float32', 'float64'):
             for contender in ('fit', 'numpy loop', 'PyTorch', 'scikit-learn'):
@@ -448,6 +454,7 @@ def main():
                               *(['--quick'] if args.quick else []))
                 r.pop('blas')
                 results['memory'].setdefault(dtype, {})[contender] = r
+                Path(args.out).write_text(json.dumps(results, indent=1) + '\n')
     results['meta']['seconds'] = time.perf_counter() - begin
     Path(args.out).write_text(json.dumps(results, indent=1) + '\n')
     print(report(results))
