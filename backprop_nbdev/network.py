@@ -21,7 +21,7 @@ def _first_nonfinite_row(X):
         bad = ~np.isfinite(X).all(axis=1)
     else:
         with np.errstate(all='ignore'):
-            if np.isfinite(np.sum(X, dtype=np.float64)): return None   # NaN and infinity survive a sum
+            if np.isfinite(X.sum()): return None                       # NaN and infinity survive a sum
         rows = max(1, 2**16 // X.shape[1])
         for start in range(0, len(X), rows):
             bad = ~np.isfinite(X[start:start + rows]).all(axis=1)

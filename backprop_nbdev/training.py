@@ -102,7 +102,7 @@ def _targets(loss, y, n, n_out, dtype, name='y', xname='X'):
 
 def _correct_counter(loss, t):
     "A function counting a batch's correct predictions, or None for a regression loss."
-    if isinstance(loss, CrossEntropy) and t.ndim == 1: return lambda out, tb: int(np.count_nonzero(out.argmax(axis=1) == tb))
+    if isinstance(loss, CrossEntropy) and t.ndim == 1: return lambda out, tb: np.count_nonzero(out.argmax(axis=1) == tb)
     if loss.name not in ('cross_entropy', 'bce', 'bce_logits'): return None
     return lambda out, tb: accuracy(out, tb, loss) * len(out)
 
@@ -110,13 +110,13 @@ def _evaluate(net, X, t, loss, count, rows=4096):
     "Loss and accuracy on checked data, a slice of rows at a time so that memory stays bounded."
     if len(X) <= rows:
         out = net._apply(X)
-        return loss._value(out, t), (count(out, t) / len(X) if count else None)
+        return loss._value(out, t), (float(count(out, t) / len(X)) if count else None)
     total, correct = 0.0, 0
     for start in range(0, len(X), rows):
         out, tb = net._apply(X[start:start + rows]), t[start:start + rows]
         total += loss._value(out, tb) * len(out)
         if count: correct += count(out, tb)
-    return total / len(X), (correct / len(X) if count else None)
+    return total / len(X), (float(correct / len(X)) if count else None)
 
 def _finite(p): # NaN and infinity survive a sum (which overflows only for parameters near the largest float)
     return math.isfinite(p.sum())
@@ -182,7 +182,7 @@ def fit(net,                  # the Network to train, in place
                 if not all(_finite(p) for p in params.values()): _diverged(net, last_finite, epoch, 'the parameters')
                 for k, p in params.items(): np.copyto(last_finite[k], p)
                 logs = {'loss': total / n}
-                if count: logs['acc'] = correct / n
+                if count: logs['acc'] = float(correct / n)
                 if val is not None:
                     logs['val_loss'], val_acc = _evaluate(net, X_val, t_val, loss, count)
                     if val_acc is not None: logs['val_acc'] = val_acc
