@@ -154,7 +154,7 @@ class CrossEntropy(Loss):
     def _grad(self, z, t): return self._step(z, t)[1]
     def _from_log_probs(self, lp, t):
         picked = lp[np.arange(len(lp)), t].sum() if t.ndim == 1 else np.sum(t * lp)
-        return float(-picked / len(lp))
+        return float(0.0 - picked / len(lp))  # 0.0 - x: a loss of zero is +0.0, not -0.0
     @_underflow_ok  # probabilities far below the largest round to 0, harmlessly
     def _step(self, z, t):
         "The value and the gradient from one pass of exponentials: log-softmax for the value, softmax for the gradient."
@@ -170,7 +170,7 @@ class CrossEntropy(Loss):
             picked = np.sum(t * (s - np.log(total)))
             g -= t
         g /= len(z)
-        return float(-picked / len(z)), g
+        return float(0.0 - picked / len(z)), g
 
 # %% ../nbs/02_losses.ipynb #e791a6a3
 losses = {cls.name: cls for cls in (HalfSSE, MSE, BCE, BCEWithLogits, CrossEntropy)}
