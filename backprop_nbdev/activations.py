@@ -6,16 +6,27 @@
 __all__ = ['activations', 'Activation', 'Identity', 'Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'Softmax', 'get_activation']
 
 # %% ../nbs/01_activations.ipynb #9b61d655
+import functools
+
 import numpy as np
 
 # %% ../nbs/01_activations.ipynb #2283137d
+def _underflow_ok(f):
+    "Run `f`, and again with underflow allowed if numpy was told to raise on it: a tiny result rounding to 0 is harmless."
+    @functools.wraps(f)
+    def run(*args):
+        try: return f(*args)
+        except FloatingPointError:  # only under np.seterr(under='raise'); other errors raise again below
+            with np.errstate(under='ignore'): return f(*args)
+    return run
+
 class Activation:
     "Base class: an activation maps net inputs to outputs and backpropagates through them using only the outputs."
     name = None
     def forward(self, z:np.ndarray, # net inputs, shape (batch, n)
                ) -> np.ndarray:     # outputs, shape (batch, n)
         raise NotImplementedError
-    def backward(self, a:np.ndarray,    # outputs of `forward`, shape (batch, n)
+    def backward(self, a:np.ndarray,    # outputs of forward, shape (batch, n)
                  grad:np.ndarray,       # dL/da, shape (batch, n)
                 ) -> np.ndarray:        # dL/dz, shape (batch, n)
         raise NotImplementedError
@@ -32,9 +43,11 @@ class Identity(Activation):
 class Sigmoid(Activation):
     "a = 1 / (1 + e^-z), computed without overflow; da/dz = a (1 - a)."
     name = 'sigmoid'
+    @_underflow_ok
     def forward(self, z):
         e = np.exp(-np.abs(z))
         return np.where(z >= 0, 1, e) / (1 + e)
+    @_underflow_ok
     def backward(self, a, grad): return grad * a * (1 - a)
 
 # %% ../nbs/01_activations.ipynb #219598ac
@@ -65,15 +78,17 @@ class LeakyReLU(Activation):
 class Softmax(Activation):
     "a_i = e^(z_i) / sum_j e^(z_j) along each row, shifted by the row max for stability; vjp a * (g - sum(g a))."
     name = 'softmax'
+    @_underflow_ok
     def forward(self, z):
         e = np.exp(z - z.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
+    @_underflow_ok
     def backward(self, a, grad): return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
 
 # %% ../nbs/01_activations.ipynb #4e55995b
 activations = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
 
-def get_activation(act, # a name from `activations` (e.g. 'relu'), an `Activation` object, or None for identity
+def get_activation(act, # a name from activations (e.g. 'relu'), an Activation object, or None for identity
                   ) -> Activation:
     "The activation named by `act`, or `act` itself if it already is one."
     if act is None: return Identity()

@@ -11,10 +11,10 @@ import numpy as np
 from .losses import get_loss
 
 # %% ../nbs/05_gradcheck.ipynb #f398e4ef
-def grad_check(net,             # a `Network`, float64 for meaningful results
+def grad_check(net,             # a Network, float64 for meaningful results
                X,               # inputs, shape (batch, n_in)
                y,               # targets, as the loss expects them
-               loss='mse',      # a loss name or `Loss` object
+               loss='mse',      # a loss name or Loss object
                h:float=1e-3,    # finite-difference step
                floor:float=1e-4, # gradients smaller than this are compared in absolute terms
               ) -> dict:        # parameter name -> worst relative error

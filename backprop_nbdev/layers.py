@@ -6,9 +6,47 @@
 __all__ = ['initializers', 'init_weights', 'Layer', 'Linear', 'ActivationLayer']
 
 # %% ../nbs/03_layers.ipynb #d58615e7
+import os
+
 import numpy as np
 
 from .activations import Activation, get_activation
+from .losses import _as_real
+
+# %% ../nbs/03_layers.ipynb #a9e1b7c4
+def _whole_number(name, value, least=1):
+    "`value` as an int if it is a whole number >= `least`, else a ValueError naming `name`."
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < least:
+        raise ValueError(f'{name} must be a whole number >= {least}, got {value!r}')
+    return int(value)
+
+def _rng(seed, name='seed'):
+    "A `numpy.random.Generator` from None (fresh randomness), a whole number >= 0 or a Generator; else an error naming `name`."
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)):
+        return np.random.default_rng(seed)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f'{name} must be None, a whole number >= 0 or a numpy.random.Generator, got {seed!r}')
+    return np.random.default_rng(int(seed))
+
+def _float_dtype(dtype, name='dtype'):
+    "np.float32 or np.float64 however it is written (np.float32, 'float32', np.dtype('float32')); else an error naming `name`."
+    try: dt = None if isinstance(dtype, (bool, int, float, complex)) else np.dtype(dtype)
+    except (TypeError, ValueError): dt = None
+    if dt is None or dt not in (np.float32, np.float64):
+        raise ValueError(f'{name} must be float32 or float64 (e.g. np.float32), got {dtype!r}')
+    return dt
+
+def _memory_bytes():
+    "This machine's physical memory in bytes, or None where the system does not tell."
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError): return None
+
+def _check_size(n_params, dtype, what):
+    "Refuse up front `n_params` parameters that cannot fit: training needs them at least twice (with gradients)."
+    nbytes, memory = n_params * np.dtype(dtype).itemsize, _memory_bytes()
+    if memory is not None and 2 * nbytes > memory:
+        raise ValueError(f'{what} needs {n_params:,} parameters ({nbytes / 2**30:,.1f} GiB in {np.dtype(dtype).name}), '
+                         f'too many for this machine ({memory / 2**30:,.1f} GiB of memory); choose smaller sizes')
 
 # %% ../nbs/03_layers.ipynb #430aa650
 def _std(name, n_in, n_out):
@@ -18,41 +56,45 @@ initializers = ('glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal')
 
 def init_weights(n_out:int,  # neurons of the layer
                  n_in:int,   # inputs of each neuron
-                 scheme:str='glorot_uniform', # one of `initializers`
-                 rng=None,   # a seed (int), a `numpy.random.Generator`, or None for fresh randomness
-                 dtype=np.float64,
+                 scheme:str='glorot_uniform', # one of initializers
+                 rng=None,   # a seed (whole number >= 0), a numpy.random.Generator, or None for fresh randomness
+                 dtype=np.float64, # float32 or float64
                 ) -> np.ndarray: # shape (n_out, n_in)
     "Random initial weights with Glorot (Xavier) or He scaling, uniform or normal."
     if scheme not in initializers:
         raise ValueError(f"unknown initialisation {scheme!r}; choose one of {', '.join(map(repr, initializers))}")
-    rng = np.random.default_rng(rng)
+    n_out, n_in = _whole_number('n_out', n_out), _whole_number('n_in', n_in)
+    rng, dtype = _rng(rng, 'rng'), _float_dtype(dtype)
+    _check_size(n_out * n_in, dtype, f'a weight matrix of {n_out:,} x {n_in:,}')
     std = _std(scheme, n_in, n_out)
     if scheme.endswith('uniform'): w = rng.uniform(-np.sqrt(3) * std, np.sqrt(3) * std, size=(n_out, n_in))
     else: w = rng.normal(0, std, size=(n_out, n_in))
     return w.astype(dtype)
 
 # %% ../nbs/03_layers.ipynb #48cd3d8d
-def _whole_number(name, value, least=1):
-    "`value` as an int if it is a whole number >= `least`, else a ValueError naming `name`."
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < least:
-        raise ValueError(f'{name} must be a whole number >= {least}, got {value!r}')
-    return int(value)
-
 class Layer:
-    "Base class: `forward(x)` maps a batch to a batch, `backward(grad)` returns dL/dx and fills `grads`."
+    "Base class: forward(x) keeps what backward(grad) needs, which returns dL/dx and fills grads; apply(x) keeps nothing."
+    _kept = ()  # names of what a forward pass keeps for backward; never pickled
     def __init__(self): self.params, self.grads = {}, {}
     def forward(self, x:np.ndarray) -> np.ndarray: raise NotImplementedError
     def backward(self, grad:np.ndarray) -> np.ndarray: raise NotImplementedError
+    def apply(self, x:np.ndarray) -> np.ndarray: return self.forward(x)  # a layer that keeps something overrides this
+    def clear(self):
+        "Forget what the last forward pass kept."
+        for name in self._kept: self.__dict__.pop(name, None)
+    def __getstate__(self): # a pickled layer holds its parameters and settings only
+        return {**{k: v for k, v in self.__dict__.items() if k not in self._kept}, 'grads': {}}
     def __call__(self, x): return self.forward(x)
 
 class Linear(Layer):
     "A fully connected layer, Z = X W^T + b, with weights shaped (n_out, n_in) and a per-neuron, shared or no bias."
+    x, _kept = None, ('x',)  # the input of the last forward pass, until backward has used it
     def __init__(self, n_in:int, n_out:int, # inputs of each neuron, and neurons
                  bias:str='neuron',           # 'neuron', 'shared' (one for the layer) or None
                  train_bias:bool=True,        # False freezes the bias (the worked example)
-                 init:str='glorot_uniform',   # one of `initializers`
+                 init:str='glorot_uniform',   # one of initializers
                  rng=None,                    # seed or Generator for the initial weights
-                 dtype=np.float64,            # dtype of parameters and computation
+                 dtype=np.float64,            # dtype of parameters and computation: float32 or float64
                  weight=None,                 # initial weights, shape (n_out, n_in), instead of random ones
                  bias_value=0.0,              # initial bias: a number, or an array of shape (n_out,) for 'neuron'
                 ):
@@ -60,35 +102,45 @@ class Linear(Layer):
         self.n_in, self.n_out = _whole_number('n_in', n_in), _whole_number('n_out', n_out)
         if bias not in ('neuron', 'shared', None):
             raise ValueError(f"bias must be 'neuron', 'shared' or None, got {bias!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64): raise ValueError(f'dtype must be float32 or float64, got {dtype}')
+        self.dtype = _float_dtype(dtype)
         if weight is None: weight = init_weights(self.n_out, self.n_in, init, rng, self.dtype)
-        weight = np.array(weight, dtype=self.dtype)
+        weight = np.array(_as_real('weight', weight), dtype=self.dtype, order='F')  # stored column by column: see below
         if weight.shape != (self.n_out, self.n_in):
             raise ValueError(f'weight has shape {weight.shape}, expected (n_out, n_in) = {(self.n_out, self.n_in)}')
         self.weight, self.bias_mode, self.train_bias = weight, bias, train_bias
         self.bias = None
         if bias is not None:
             shape = (self.n_out,) if bias == 'neuron' else (1,)
-            b = np.array(bias_value, dtype=self.dtype)
+            b = _as_real('bias_value', bias_value, self.dtype)
             if b.shape not in ((), shape):
                 raise ValueError(f'bias_value has shape {b.shape}; a {bias!r} bias needs a number or shape {shape}')
             self.bias = np.broadcast_to(b, shape).copy()
         self.params = {'weight': self.weight}
         if self.bias is not None and train_bias: self.params['bias'] = self.bias
 
+    def apply(self, x:np.ndarray, # inputs, shape (batch, n_in)
+             ) -> np.ndarray:     # net inputs Z, shape (batch, n_out)
+        "Z = X W^T + b, keeping nothing (for predictions)."
+        z = x @ self.weight.T
+        if self.bias is not None: z += self.bias
+        return z
+
     def forward(self, x:np.ndarray, # inputs, shape (batch, n_in)
                ) -> np.ndarray:     # net inputs Z, shape (batch, n_out)
+        "Z = X W^T + b, keeping X for the backward pass."
         self.x = x
-        z = x @ self.weight.T
-        return z if self.bias is None else z + self.bias
+        return self.apply(x)
 
     def backward(self, grad:np.ndarray, # dL/dZ, shape (batch, n_out)
-                ) -> np.ndarray:        # dL/dX, shape (batch, n_in)
-        self.grads = {'weight': grad.T @ self.x}
+                 input_grad:bool=True,  # False skips dL/dX, which nobody needs for a network's first layer
+                ) -> np.ndarray:        # dL/dX, shape (batch, n_in), or None
+        "Fill `grads` with dL/dW and dL/db, release the kept input, and return dL/dX."
+        x, self.x = self.x, None
+        if x is None: raise RuntimeError('Linear.backward needs a forward pass first: each forward pass serves one backward pass')
+        self.grads = {'weight': (x.T @ grad).T}  # = grad.T @ x, computed in the weight's memory layout
         if 'bias' in self.params:
             self.grads['bias'] = grad.sum(axis=0) if self.bias_mode == 'neuron' else grad.sum(keepdims=True).reshape(1)
-        return grad @ self.weight
+        return grad @ self.weight if input_grad else None
 
     def __repr__(self):
         b = 'no bias' if self.bias is None else f"{self.bias_mode} bias{'' if self.train_bias else ' (frozen)'}"
@@ -97,15 +149,20 @@ class Linear(Layer):
 # %% ../nbs/03_layers.ipynb #cce0d194
 class ActivationLayer(Layer):
     "Applies an activation elementwise (or row-wise, for softmax) and backpropagates through it from its output."
-    def __init__(self, act, # an activation name (see `activations`) or an `Activation` object
+    a, _kept = None, ('a',)  # the output of the last forward pass
+    def __init__(self, act, # an activation name (see activations) or an Activation object
                 ):
         super().__init__()
         self.act = get_activation(act)
+    def apply(self, z:np.ndarray, # net inputs, shape (batch, n)
+             ) -> np.ndarray:     # outputs, shape (batch, n)
+        return self.act.forward(z)
     def forward(self, z:np.ndarray, # net inputs, shape (batch, n)
-               ) -> np.ndarray:     # outputs, shape (batch, n)
+               ) -> np.ndarray:     # outputs, shape (batch, n), also kept as a
         self.a = self.act.forward(z)
         return self.a
     def backward(self, grad:np.ndarray, # dL/da, shape (batch, n)
                 ) -> np.ndarray:        # dL/dz, shape (batch, n)
+        if self.a is None: raise RuntimeError('ActivationLayer.backward needs a forward pass first')
         return self.act.backward(self.a, grad)
     def __repr__(self): return f'ActivationLayer({self.act!r})'

@@ -8,9 +8,17 @@ __all__ = ['losses', 'Loss', 'HalfSSE', 'MSE', 'BCE', 'BCEWithLogits', 'one_hot'
 # %% ../nbs/02_losses.ipynb #8564a52d
 import numpy as np
 
-from .activations import Sigmoid
+from .activations import Sigmoid, _underflow_ok
 
 # %% ../nbs/02_losses.ipynb #e3506121
+def _as_real(name, a, dtype=None):
+    "`a` as an array (of `dtype`), refusing complex numbers, whose imaginary part a conversion would silently drop."
+    a = np.asarray(a)
+    if a.dtype.kind == 'c':
+        raise TypeError(f'{name} has complex values; the engine works with real numbers: '
+                        'pass np.real(...) or np.abs(...) of them explicitly')
+    return a if dtype is None else a.astype(dtype, copy=False)
+
 def _check_finite(name, a):
     if not np.isfinite(a).all():
         bad = np.argwhere(~np.isfinite(a))[0]
@@ -18,7 +26,7 @@ def _check_finite(name, a):
                          'remove or impute them first')
 
 def _check_pred(pred):
-    pred = np.asarray(pred)
+    pred = _as_real('predictions', pred)
     if pred.ndim != 2: raise ValueError(f'predictions must be 2-D, (batch, n_out); got shape {pred.shape}')
     if pred.shape[0] == 0: raise ValueError('the batch is empty: predictions have 0 rows')
     _check_finite('predictions', pred)
@@ -27,7 +35,7 @@ def _check_pred(pred):
 def _as_targets(pred, target):
     "Targets with the shape and dtype of `pred`: a 1-D target is taken as a column when `pred` has one column."
     pred = _check_pred(pred)
-    t = np.asarray(target, dtype=pred.dtype)
+    t = _as_real('targets', target, pred.dtype)
     if t.ndim == 1 and pred.shape[1] == 1: t = t[:, None]
     if t.shape != pred.shape:
         raise ValueError(f'targets have shape {t.shape} but predictions have shape {pred.shape}; '
@@ -46,12 +54,12 @@ class Loss:
     def grad(self, pred:np.ndarray, target) -> np.ndarray: # dL/dpred, shape (batch, n_out)
         return self._grad(*self.targets(pred, target))
     def value_and_grad(self, pred:np.ndarray, target) -> tuple: # the value and dL/dpred, checking the targets once
-        pred, t = self.targets(pred, target)
-        return self._value(pred, t), self._grad(pred, t)
+        return self._step(*self.targets(pred, target))
     def targets(self, pred, target) -> tuple: # (pred, t): checked predictions, and targets shaped like them
         return _as_targets(pred, target)
     def _value(self, pred, t): raise NotImplementedError  # on checked arrays, from `targets`
     def _grad(self, pred, t): raise NotImplementedError
+    def _step(self, pred, t): return self._value(pred, t), self._grad(pred, t)  # a loss may fuse the two
     def __repr__(self): return f'{type(self).__name__}()'
 
 class HalfSSE(Loss):
@@ -91,16 +99,14 @@ class BCE(_BinaryTargets):
 class BCEWithLogits(_BinaryTargets):
     "Binary cross-entropy from logits (the sigmoid fused in), averaged over elements; exact for any logit."
     name = 'bce_logits'
+    @_underflow_ok  # e^-|z| rounds to 0 for large |z|, harmlessly
     def _value(self, z, t): return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
     def _grad(self, z, t): return (Sigmoid().forward(z) - t) / z.size
 
 # %% ../nbs/02_losses.ipynb #219630b3
-def one_hot(labels,          # integer class labels, shape (batch,)
-            n_classes:int,   # the number of classes C
-            dtype=np.float64,
-           ) -> np.ndarray:  # shape (batch, n_classes)
-    "One-hot rows for integer labels, after checking they are whole numbers in 0..n_classes-1."
-    y = np.asarray(labels)
+def _labels(labels, n_classes):
+    "Integer class labels, shape (batch,), checked to be whole numbers in 0..n_classes-1."
+    y = _as_real('class labels', labels)
     if y.ndim != 1: raise ValueError(f'class labels must be 1-D, shape (batch,); got shape {y.shape}')
     if y.dtype == bool: y = y.astype(np.int64)
     if y.size and not np.issubdtype(y.dtype, np.integer):
@@ -110,10 +116,19 @@ def one_hot(labels,          # integer class labels, shape (batch,)
     if y.size and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(f'class labels must lie in 0..{n_classes - 1} for {n_classes} classes; '
                          f'found labels from {y.min()} to {y.max()}')
+    return y
+
+def one_hot(labels,          # integer class labels, shape (batch,)
+            n_classes:int,   # the number of classes C
+            dtype=np.float64,
+           ) -> np.ndarray:  # shape (batch, n_classes)
+    "One-hot rows for integer labels, after checking they are whole numbers in 0..n_classes-1."
+    y = _labels(labels, n_classes)
     out = np.zeros((len(y), n_classes), dtype=dtype)
     out[np.arange(len(y)), y] = 1
     return out
 
+@_underflow_ok  # scores far below the maximum: e^s rounds to 0, harmlessly
 def log_softmax(z:np.ndarray, # scores, shape (batch, C)
                ) -> np.ndarray:
     "log(softmax(z)) along each row, computed with the log-sum-exp trick."
@@ -126,20 +141,41 @@ class CrossEntropy(Loss):
     name = 'cross_entropy'
     def targets(self, z, target):
         z = _check_pred(z)
-        t = np.asarray(target)
+        t = _as_real('targets', target)
         if t.ndim == 1: return z, one_hot(t, z.shape[1], dtype=z.dtype)
         z, t = _as_targets(z, t)
         if t.min() < 0 or not np.allclose(t.sum(axis=1), 1):
             raise ValueError('cross-entropy targets given as rows must be class probabilities (>= 0, each row summing to 1), '
                              'or pass integer labels of shape (batch,)')
         return z, t
-    def _value(self, z, t): return float(-np.sum(t * log_softmax(z)) / len(z))
-    def _grad(self, z, t): return (np.exp(log_softmax(z)) - t) / len(z)
+    # t is rows of class probabilities (batch, C), or checked integer labels (batch,): for labels the true class's
+    # entry is picked out instead of multiplying by one-hot rows
+    def _value(self, z, t): return self._from_log_probs(log_softmax(z), t)
+    def _grad(self, z, t): return self._step(z, t)[1]
+    def _from_log_probs(self, lp, t):
+        picked = lp[np.arange(len(lp)), t].sum() if t.ndim == 1 else np.sum(t * lp)
+        return float(0.0 - picked / len(lp))  # 0.0 - x: a loss of zero is +0.0, not -0.0
+    @_underflow_ok  # probabilities far below the largest round to 0, harmlessly
+    def _step(self, z, t):
+        "The value and the gradient from one pass of exponentials: log-softmax for the value, softmax for the gradient."
+        s = z - z.max(axis=1, keepdims=True)
+        e = np.exp(s)
+        total = e.sum(axis=1, keepdims=True)
+        g = e / total                           # softmax(z)
+        if t.ndim == 1:
+            rows = np.arange(len(z))
+            picked = (s[rows, t] - np.log(total[:, 0])).sum()   # the log-probabilities of the true classes
+            g[rows, t] -= 1
+        else:
+            picked = np.sum(t * (s - np.log(total)))
+            g -= t
+        g /= len(z)
+        return float(0.0 - picked / len(z)), g
 
 # %% ../nbs/02_losses.ipynb #e791a6a3
 losses = {cls.name: cls for cls in (HalfSSE, MSE, BCE, BCEWithLogits, CrossEntropy)}
 
-def get_loss(loss, # a name from `losses` (e.g. 'cross_entropy') or a `Loss` object
+def get_loss(loss, # a name from losses (e.g. 'cross_entropy') or a Loss object
             ) -> Loss:
     "The loss named by `loss`, or `loss` itself if it already is one."
     if isinstance(loss, Loss): return loss

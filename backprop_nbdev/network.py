@@ -9,31 +9,52 @@ __all__ = ['Network', 'mazur_network']
 import numpy as np
 
 from .activations import get_activation
-from .layers import ActivationLayer, Layer, Linear, _whole_number
-from .losses import get_loss
+from .layers import ActivationLayer, Layer, Linear, _check_size, _float_dtype, _rng, _whole_number
+from .losses import _as_real, get_loss
 from .mazur import MazurExample, mazur_example
 
 # %% ../nbs/04_network.ipynb #25faf8e3
+def _first_nonfinite_row(X):
+    "The first row of a 2-D float array holding NaN or infinity, or None; no full-size temporary for large arrays."
+    if X.size <= 2**16:
+        if np.isfinite(X).all(): return None
+        bad = ~np.isfinite(X).all(axis=1)
+    else:
+        with np.errstate(all='ignore'):
+            if np.isfinite(X.sum()): return None                       # NaN and infinity survive a sum
+        rows = max(1, 2**16 // X.shape[1])
+        for start in range(0, len(X), rows):
+            bad = ~np.isfinite(X[start:start + rows]).all(axis=1)
+            if bad.any(): return start + int(np.argmax(bad))
+        return None                                                     # only the sum overflowed: huge, finite values
+    return int(np.argmax(bad)) if bad.any() else None
+
 def _check_X(X, n_in, dtype, name='X'):
     "`X` as a finite 2-D array of `dtype` with `n_in` columns, or a clear error."
-    try: X = np.asarray(X, dtype=dtype)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f'{name} must be numeric, shape (batch, {n_in}); could not convert it to {np.dtype(dtype).name} ({e})') from None
+    try: X = np.asarray(X)
+    except (TypeError, ValueError) as e: X, error = None, e
+    if X is not None:
+        _as_real(name, X)                                               # complex values would lose their imaginary part
+        try: X, error = X.astype(dtype, copy=False), None
+        except (TypeError, ValueError) as e: error = e
+    if error is not None:
+        raise TypeError(f'{name} must be numeric, shape (batch, {n_in}); could not convert it to {np.dtype(dtype).name} ({error})')
     if X.ndim == 1 and X.size == n_in:
         raise ValueError(f'{name} is 1-D with shape {X.shape}; a batch is rows, so pass one example as {name}.reshape(1, -1)')
     if X.ndim != 2: raise ValueError(f'{name} must be 2-D, shape (batch, {n_in}); got shape {X.shape}')
     if X.shape[0] == 0: raise ValueError(f'{name} is an empty batch (0 rows); pass at least one example')
     if X.shape[1] != n_in:
         raise ValueError(f'{name} has {X.shape[1]} column{"s" * (X.shape[1] != 1)}, the network expects {n_in} input{"s" * (n_in != 1)}')
-    if not np.isfinite(X).all():
-        row = int(np.argwhere(~np.isfinite(X))[0, 0])
+    row = _first_nonfinite_row(X)
+    if row is not None:
         raise ValueError(f'{name} contains NaN or infinite values (first in row {row}); remove or impute them first')
     return X
 
 # %% ../nbs/04_network.ipynb #f0c2c56c
 class Network:
-    "Layers applied in order; `forward` on a batch, `backward` from the loss gradient, parameters and gradients by name."
-    def __init__(self, layers:list, # `Layer` objects, e.g. alternating `Linear` and `ActivationLayer`
+    "Layers applied in order: forward on a batch, backward from the loss gradient, parameters and gradients by name."
+    _pending = False  # True between a forward pass for training and its backward pass
+    def __init__(self, layers:list, # Layer objects, e.g. alternating Linear and ActivationLayer
                 ):
         layers = list(layers)
         bad = [l for l in layers if not isinstance(l, Layer)]
@@ -53,7 +74,7 @@ class Network:
                    bias:str='neuron',        # 'neuron', 'shared' or None, for every Linear layer
                    train_bias:bool=True,     # False freezes every bias
                    init:str=None,            # initialisation; default He for (leaky) ReLU layers, Glorot otherwise
-                   seed=None,                # int seed or `numpy.random.Generator`: same seed, same network
+                   seed=None,                # whole number >= 0 or numpy.random.Generator: same seed, same network
                    dtype=np.float64,         # float32 or float64 parameters and arithmetic
                   ):
         "A fully connected network with the given sizes and activations."
@@ -65,7 +86,9 @@ class Network:
         if len(acts) != n_hidden:
             raise ValueError(f'got {len(acts)} hidden activations for {n_hidden} hidden layers; give one per hidden layer')
         acts = [get_activation(a) for a in acts] + [get_activation(output)]
-        rng = np.random.default_rng(seed)
+        rng, dtype = _rng(seed), _float_dtype(dtype)
+        n_bias = {'neuron': lambda n: n, 'shared': lambda n: 1}.get(bias, lambda n: 0)
+        _check_size(sum(a * b + n_bias(b) for a, b in zip(sizes, sizes[1:])), dtype, f'a network of sizes {sizes}')
         layers = []
         for n_in, n_out, act in zip(sizes, sizes[1:], acts):
             scheme = init or ('he_uniform' if act.name in ('relu', 'leaky_relu') else 'glorot_uniform')
@@ -73,32 +96,74 @@ class Network:
             if act.name != 'identity': layers.append(ActivationLayer(act))
         return cls(layers)
 
-    def forward(self, X,        # inputs, shape (batch, n_in)
-               ) -> np.ndarray: # outputs, shape (batch, n_out)
-        "Run the batch through every layer."
-        a = _check_X(X, self.n_in, self.dtype)
-        for layer in self.layers: a = layer.forward(a)
+    def forward(self, X,          # inputs, shape (batch, n_in)
+                train:bool=False, # keep what backward needs; else keep nothing (predictions)
+               ) -> np.ndarray:   # outputs, shape (batch, n_out)
+        "Run the batch through every layer; a prediction keeps nothing and runs in slices of rows to bound memory."
+        X = _check_X(X, self.n_in, self.dtype)
+        return self._train_forward(X) if train else self._predict(X)
+
+    def _apply(self, a): # checked inputs; nothing is kept
+        for layer in self.layers: a = layer.apply(a)
         return a
 
-    def backward(self, grad:np.ndarray, # dL/doutput, shape (batch, n_out)
-                ) -> np.ndarray:                    # dL/dX, shape (batch, n_in)
-        "Backpropagate through every layer in reverse, filling `gradients()`."
-        grad = np.asarray(grad, dtype=self.dtype)
-        for layer in reversed(self.layers): grad = layer.backward(grad)
-        return grad
+    def _predict(self, X, rows:int=None): # checked inputs, in slices of `rows` rows
+        rows = rows or max(256, 2**20 // max(l.n_in for l in self.layers if isinstance(l, Linear)))
+        if len(X) <= rows: return self._apply(X)
+        first = self._apply(X[:rows])
+        out = np.empty((len(X),) + first.shape[1:], first.dtype)
+        out[:rows] = first
+        for start in range(rows, len(X), rows): out[start:start + rows] = self._apply(X[start:start + rows])
+        return out
+
+    def _train_forward(self, a): # checked inputs
+        if self._pending:
+            raise RuntimeError('a forward pass for training is still waiting for its backward pass, and a second one would give '
+                               'that backward the wrong values: call backward(grad) first, or clear() to drop it')
+        for layer in self.layers: a = layer.forward(a)
+        self._pending = True
+        return a
+
+    def backward(self, grad:np.ndarray,   # dL/doutput, shape (batch, n_out)
+                 input_grad:bool=True,    # also compute dL/dX (a training step does not need it)
+                ) -> np.ndarray:          # dL/dX, shape (batch, n_in), or None
+        "Backpropagate the forward pass made with train=True through every layer in reverse, filling `gradients()`."
+        if not self._pending:
+            raise RuntimeError('backward needs a forward pass for training first: call forward(X, train=True), '
+                               'or loss_and_grad(X, y, loss) for both')
+        grad = _as_real('grad', grad, self.dtype)
+        if grad.ndim != 2 or grad.shape[1] != self.n_out:
+            raise ValueError(f'grad must have shape (batch, {self.n_out}), one row per example of the forward pass; got {grad.shape}')
+        return self._backprop(grad, input_grad)
+
+    def _backprop(self, grad, input_grad=False):
+        self._pending = False
+        for layer in self.layers[:0:-1]: grad = layer.backward(grad)
+        first = self.layers[0]
+        return first.backward(grad, input_grad=False) if not input_grad and isinstance(first, Linear) else first.backward(grad)
 
     def loss_and_grad(self, X,    # inputs, shape (batch, n_in)
                       y,          # targets, shape (batch, n_out), or class labels shape (batch,)
-                      loss='mse', # a loss name from `losses` or a `Loss` object
+                      loss='mse', # a loss name from losses or a Loss object
                      ) -> float:
         "Forward pass, loss and backward pass on one batch; returns the loss, gradients are in `gradients()`."
         loss = get_loss(loss)
-        out = self.forward(X)
-        y = np.asarray(y)
-        if y.ndim == 0 or len(y) != len(out): raise ValueError(f'X has {len(out)} rows but y has {len(y) if y.ndim else 0}; give one target per example')
-        value, grad = loss.value_and_grad(out, y)
-        self.backward(grad)
+        X, y = _check_X(X, self.n_in, self.dtype), np.asarray(y)
+        if y.ndim == 0 or len(y) != len(X): raise ValueError(f'X has {len(X)} rows but y has {len(y) if y.ndim else 0}; give one target per example')
+        out = self._train_forward(X)
+        try: value, grad = loss.value_and_grad(out, y)
+        except BaseException:
+            self.clear()
+            raise
+        self._backprop(grad)
         return value
+
+    def clear(self):
+        "Forget what the last forward pass for training kept in the layers (training.fit does this when it ends)."
+        for layer in self.layers: layer.clear()
+        self._pending = False
+
+    def __getstate__(self): return {**self.__dict__, '_pending': False}  # the layers pickle parameters and settings only
 
     __call__ = forward
 
@@ -107,7 +172,7 @@ class Network:
         return {f'{i}.{k}': v for i, l in enumerate(self.layers) for k, v in l.params.items()}
 
     def gradients(self) -> dict:
-        "The gradient of every trainable parameter after `backward`, with the names of `parameters`."
+        "The gradient of every trainable parameter after backward, with the names of `parameters`."
         return {f'{i}.{k}': v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
 
     def __repr__(self):

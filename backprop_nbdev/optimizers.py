@@ -22,7 +22,7 @@ def _check_number(name, value, low=0.0, low_inclusive=False, high=None):
 
 class Optimizer:
     "Base class: holds the parameters by name and updates them in place with `step(grads)`."
-    def __init__(self, params,         # a `Network`, or a dict of name -> array (e.g. `net.parameters()`)
+    def __init__(self, params,         # a Network, or a dict of name -> array (e.g. net.parameters())
                  lr:float,             # learning rate, a positive number
                  weight_decay:float=0, # L2 penalty added to the gradient, >= 0
                 ):
@@ -31,11 +31,12 @@ class Optimizer:
         self.weight_decay = _check_number('weight_decay', weight_decay, low_inclusive=True)
         self.state, self.t = {name: {} for name in self.params}, 0
 
-    def step(self, grads:dict, # parameter name -> gradient, as `net.gradients()` returns
+    def step(self, grads:dict, # parameter name -> gradient, as net.gradients() returns
             ):
         "Update every parameter in place."
-        missing = set(self.params) - set(grads)
-        if missing: raise ValueError(f'no gradient for {sorted(missing)}; run loss_and_grad (backward) before step')
+        if not grads.keys() >= self.params.keys():
+            missing = sorted(set(self.params) - set(grads))
+            raise ValueError(f'no gradient for {missing}; run loss_and_grad (backward) before step')
         self.t += 1
         for name, p in self.params.items():
             self.update(p, grads[name], self.state[name])
@@ -61,7 +62,8 @@ class SGD(Optimizer):
             if 'v' in state: state['v'] = self.momentum * state['v'] + g
             else: state['v'] = g.copy()
             g = g + self.momentum * state['v'] if self.nesterov else state['v']
-        p -= self.lr * g
+        if 'step' not in state: state['step'] = np.empty_like(p)
+        p -= np.multiply(g, self.lr, out=state['step'])  # lr * g, in a buffer reused at every step
 
     def __repr__(self):
         return f'SGD(lr={self.lr:g}, momentum={self.momentum:g}, nesterov={self.nesterov}, weight_decay={self.weight_decay:g})'
@@ -104,8 +106,8 @@ class AdamW(Adam):
 optimizers = {'sgd': SGD, 'momentum': SGD, 'nesterov': SGD, 'adam': Adam, 'adamw': AdamW}
 _presets = {'momentum': dict(momentum=0.9), 'nesterov': dict(momentum=0.9, nesterov=True)}
 
-def get_optimizer(opt,      # a name from `optimizers`, or an `Optimizer` (returned as it is)
-                  params,   # a `Network` or dict of parameters, to build a named optimiser for
+def get_optimizer(opt,      # a name from optimizers, or an Optimizer (returned as it is)
+                  params,   # a Network or dict of parameters, to build a named optimiser for
                   **kwargs, # options for the optimiser: lr, momentum, weight_decay, betas ...
                  ) -> Optimizer:
     "The optimiser named by `opt`, built for `params`."

@@ -13,9 +13,8 @@ import time
 
 import numpy as np
 
-from .data import batches
-from .layers import _whole_number
-from .losses import get_loss
+from .layers import _rng, _whole_number
+from .losses import CrossEntropy, _labels, get_loss
 from .network import _check_X
 from .optimizers import get_optimizer
 
@@ -40,7 +39,7 @@ class History(dict):
 # %% ../nbs/08_training.ipynb #b1bbd939
 def accuracy(out:np.ndarray, # network outputs, shape (batch, n_out)
              y,              # class labels (batch,), one-hot rows, or 0/1 targets
-             loss,           # the loss trained with, which says how to read `out`
+             loss,           # the loss trained with, which says how to read out
             ):
     "Fraction of correct predictions for a classification loss; None for regression losses."
     name, y = get_loss(loss).name, np.asarray(y)
@@ -85,19 +84,59 @@ class _Progress:
         if self.bar is not None: self.bar.close()
 
 # %% ../nbs/08_training.ipynb #b0a929a4
-def _evaluate(net, X, y, loss):
-    out = net.forward(X)
-    return loss(out, y), accuracy(out, y, loss)
+def _targets(loss, y, n, n_out, dtype, name='y', xname='X'):
+    "Targets checked once, before training and a slice at a time, without running the network: integer labels for softmax cross-entropy, else an array shaped like the outputs."
+    y = np.asarray(y)
+    if y.ndim == 0 or len(y) != n:
+        raise ValueError(f'{xname} has {n} rows but {name} has {y.size if y.ndim == 0 else len(y)}; give one target per example')
+    if isinstance(loss, CrossEntropy) and y.ndim == 1: return _labels(y, n_out)
+    rows, t = max(1, 2**16 // n_out), None
+    zeros = np.zeros((min(rows, n), n_out), dtype)   # stands in for the outputs: the checks need only their shape
+    for start in range(0, n, rows):
+        chunk = loss.targets(zeros[:min(rows, n - start)], y[start:start + rows])[1]
+        if t is None:
+            if len(chunk) == n: return chunk
+            t = np.empty((n,) + chunk.shape[1:], chunk.dtype)
+        t[start:start + len(chunk)] = chunk
+    return t
 
-def fit(net,                  # the `Network` to train, in place
+def _correct_counter(loss, t):
+    "A function counting a batch's correct predictions, or None for a regression loss."
+    if isinstance(loss, CrossEntropy) and t.ndim == 1: return lambda out, tb: np.count_nonzero(out.argmax(axis=1) == tb)
+    if loss.name not in ('cross_entropy', 'bce', 'bce_logits'): return None
+    return lambda out, tb: accuracy(out, tb, loss) * len(out)
+
+def _evaluate(net, X, t, loss, count, rows=4096):
+    "Loss and accuracy on checked data, a slice of rows at a time so that memory stays bounded."
+    if len(X) <= rows:
+        out = net._apply(X)
+        return loss._value(out, t), (float(count(out, t) / len(X)) if count else None)
+    total, correct = 0.0, 0
+    for start in range(0, len(X), rows):
+        out, tb = net._apply(X[start:start + rows]), t[start:start + rows]
+        total += loss._value(out, tb) * len(out)
+        if count: correct += count(out, tb)
+    return total / len(X), (float(correct / len(X)) if count else None)
+
+def _finite(p): # NaN and infinity survive a sum (which overflows only for parameters near the largest float)
+    return math.isfinite(p.sum())
+
+def _diverged(net, last_finite, epoch, what):
+    for k, p in net.parameters().items(): p[...] = last_finite[k]
+    net.clear()
+    raise FloatingPointError(f'{what} became NaN or infinite in epoch {epoch + 1}: training diverged; lower the learning rate '
+                             'or standardise the inputs. The network keeps its parameters from the start of that epoch, '
+                             'the last ones known to be finite')
+
+def fit(net,                  # the Network to train, in place
         X, y,                 # training inputs (n, n_in) and targets (n, n_out) or class labels (n,)
-        loss='mse',           # a loss name from `losses` or a `Loss` object
-        optimizer='sgd',      # an optimiser name from `optimizers` or an `Optimizer` object built on `net`
+        loss='mse',           # a loss name from losses or a Loss object
+        optimizer='sgd',      # an optimiser name from optimizers or an Optimizer object built on net
         lr:float=None,        # learning rate for a named optimiser (its default when None)
         epochs:int=10,        # passes over the training data, >= 1
         batch_size:int=32,    # examples per gradient step, >= 1
         shuffle:bool=True,    # a new random order every epoch
-        seed=None,            # int seed or `numpy.random.Generator` for the order: same seed, same run
+        seed=None,            # whole number >= 0 or numpy.random.Generator for the order: same seed, same run
         val:tuple=None,       # validation data (X_val, y_val), evaluated after every epoch
         early_stopping:int=None, # stop after this many epochs without improvement, restoring the best weights
         callbacks:list=(),    # functions f(epoch, logs, net), called after every epoch; a true result stops training
@@ -109,41 +148,43 @@ def fit(net,                  # the `Network` to train, in place
     if early_stopping is not None: _whole_number('early_stopping', early_stopping)
     loss = get_loss(loss)
     X = _check_X(X, net.n_in, net.dtype)
-    y = np.asarray(y)
-    if y.ndim == 0 or len(y) != len(X): raise ValueError(f'X has {len(X)} rows but y has {y.size if y.ndim == 0 else len(y)}; give one target per example')
+    t = _targets(loss, y, len(X), net.n_out, net.dtype)  # checks every target before the first step
     if val is not None:
         if not (isinstance(val, (tuple, list)) and len(val) == 2): raise ValueError('val must be a pair (X_val, y_val)')
-        X_val, y_val = _check_X(val[0], net.n_in, net.dtype, name='X_val'), np.asarray(val[1])
-        if y_val.ndim == 0 or len(y_val) != len(X_val): raise ValueError(f'X_val has {len(X_val)} rows but y_val does not; give one target per example')
-        loss(net.forward(X_val), y_val)
-    loss(net.forward(X), y)  # checks every target before the first step, so a bad label cannot stop training halfway
+        X_val = _check_X(val[0], net.n_in, net.dtype, name='X_val')
+        t_val = _targets(loss, val[1], len(X_val), net.n_out, net.dtype, 'y_val', 'X_val')
     opt = get_optimizer(optimizer, net, lr=lr, **opt_kwargs)
-    rng = np.random.default_rng(seed)
+    rng, n, count = _rng(seed), len(X), _correct_counter(loss, t)
     history, bar = History(), _Progress(epochs, progress)
     best, best_params, stale = math.inf, None, 0
+    params = net.parameters()
+    last_finite = {k: p.copy() for k, p in params.items()}
+    net.clear()
     try:
-        with _StopOnInterrupt() as stop:
+        with _StopOnInterrupt() as stop, np.errstate(all='ignore'):  # divergence is checked below and reported in words
             for epoch in range(epochs):
-                start, total, n, correct = time.perf_counter(), 0.0, 0, 0.0
-                for xb, yb in batches(X, y, batch_size, shuffle, rng):
+                start, total, correct = time.perf_counter(), 0.0, 0
+                order = rng.permutation(n) if shuffle else None
+                for first in range(0, n, batch_size):
                     if stop.requested: break
-                    out = net.forward(xb)
-                    if not np.isfinite(out).all():
-                        raise FloatingPointError(f'the network output became NaN or infinite in epoch {epoch + 1}: training '
-                                                 'diverged; lower the learning rate or standardise the inputs')
-                    value, grad = loss.value_and_grad(out, yb)
-                    net.backward(grad)
+                    rows = order[first:first + batch_size] if shuffle else slice(first, first + batch_size)
+                    xb, tb = X[rows], t[rows]
+                    out = net._train_forward(xb)
+                    value, grad = loss._step(out, tb)
+                    if not math.isfinite(value): _diverged(net, last_finite, epoch, 'the loss')
+                    net._backprop(grad)
                     opt.step(net.gradients())
-                    total, n = total + value * len(xb), n + len(xb)
-                    acc = accuracy(out, yb, loss)
-                    if acc is not None: correct += acc * len(xb)
+                    total += value * len(xb)
+                    if count: correct += count(out, tb)
                 if stop.requested:
                     history.interrupted = True
                     break
+                if not all(_finite(p) for p in params.values()): _diverged(net, last_finite, epoch, 'the parameters')
+                for k, p in params.items(): np.copyto(last_finite[k], p)
                 logs = {'loss': total / n}
-                if acc is not None: logs['acc'] = correct / n
+                if count: logs['acc'] = float(correct / n)
                 if val is not None:
-                    logs['val_loss'], val_acc = _evaluate(net, X_val, y_val, loss)
+                    logs['val_loss'], val_acc = _evaluate(net, X_val, t_val, loss, count)
                     if val_acc is not None: logs['val_acc'] = val_acc
                 logs['time'] = time.perf_counter() - start
                 history.append(**logs)
@@ -161,6 +202,7 @@ def fit(net,                  # the `Network` to train, in place
                 if any(cb(epoch, logs, net) for cb in callbacks): break
     finally:
         bar.close()
+        net.clear()  # nothing of the data stays in the network
     if best_params is not None:  # with early stopping, the network always ends at its best epoch
         for k, p in net.parameters().items(): p[...] = best_params[k]
     return history
