@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layers import _whole_number
+from .layers import _rng, _whole_number
 from .losses import one_hot
 
 # %% ../nbs/07_data.ipynb #ba82f59c
@@ -26,20 +26,13 @@ def _check_noise(noise):
     if not (isinstance(noise, (int, float)) and np.isfinite(noise) and noise >= 0):
         raise ValueError(f'noise must be a finite number >= 0, got {noise!r}')
 
-def _seed_rng(seed, name='seed'):
-    "A `numpy.random.Generator` from None, a whole number >= 0 or a Generator; a clear error naming `name` otherwise."
-    if seed is not None and not isinstance(seed, np.random.Generator) and (
-            isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f'{name} must be None, a whole number >= 0 or a numpy.random.Generator; got {seed!r}')
-    return np.random.default_rng(seed)
-
 def two_moons(n:int=200,        # number of points, split evenly between the two moons
               noise:float=0.1,  # standard deviation of Gaussian noise added to each coordinate
               seed=None,        # None, a whole number >= 0, or a numpy.random.Generator
              ) -> tuple:        # X shape (n, 2), y shape (n,) with labels 0 and 1
     "Two interleaving half circles."
     _whole_number('n', n, 2); _check_noise(noise)
-    rng = _seed_rng(seed)
+    rng = _rng(seed)
     y = np.arange(n) % 2
     t = rng.uniform(0, np.pi, size=n)
     X = np.where(y[:, None] == 0, np.column_stack([np.cos(t), np.sin(t)]),
@@ -54,7 +47,7 @@ def spirals(n_per_class:int=100, # points per arm
            ) -> tuple:           # X shape (n_per_class * n_classes, 2), y shape (n_per_class * n_classes,)
     "Interleaved spiral arms, one class per arm."
     _whole_number('n_per_class', n_per_class); _whole_number('n_classes', n_classes, 2); _check_noise(noise)
-    rng = _seed_rng(seed)
+    rng = _rng(seed)
     r = np.tile(np.linspace(0.05, 1, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
     theta = 2 * np.pi * (turns * r + y / n_classes) + rng.normal(0, noise, size=r.shape)
@@ -86,7 +79,7 @@ def train_val_split(X, y,              # examples, shape (n, features), and labe
     X, y = _check_Xy(X, y)
     if not (isinstance(val_frac, (int, float)) and 0 < val_frac < 1):
         raise ValueError(f'val_frac must be a number between 0 and 1 (exclusive), got {val_frac!r}')
-    rng = _seed_rng(seed)
+    rng = _rng(seed)
     if stratify:
         if y.ndim != 1: raise ValueError('stratify=True needs class labels of shape (n,); pass stratify=False for other targets')
         val = np.concatenate([rng.permutation(idx)[:int(round(val_frac * len(idx)))]
@@ -131,7 +124,7 @@ def batches(X, y,               # inputs, shape (n, ...), and targets with first
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y): raise ValueError(f'X has {len(X)} rows but y has {len(y)}; give one target per example')
     _whole_number('batch_size', batch_size)
-    order = _seed_rng(rng, 'rng').permutation(len(X)) if shuffle else np.arange(len(X))
+    order = _rng(rng, 'rng').permutation(len(X)) if shuffle else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         idx = order[start:start + batch_size]
         yield X[idx], y[idx]
