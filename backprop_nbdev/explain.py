@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #11ab48c5
+# %% ../nbs/04b_explain.ipynb #0c72f774
 import html as _html
 import json as _json
 import re
@@ -22,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #52c76da2
+# %% ../nbs/04b_explain.ipynb #05b5ec2b
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #5ace16c6
+# %% ../nbs/04b_explain.ipynb #970fccb1
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -99,7 +99,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{_bare(a)} {_TEX_OPS[op]} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #b0625f05
+# %% ../nbs/04b_explain.ipynb #f7211009
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -127,7 +127,7 @@ class Quantity:
             else: out[-1] = p  # the same number twice: keep it once, without brackets
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #fe3fcb3f
+# %% ../nbs/04b_explain.ipynb #587e6773
 _OUT = {  # out written from net; `nets` are the layer's net inputs, which a softmax divides by
     'identity':   lambda act, r, net, nets: net,
     'sigmoid':    lambda act, r, net, nets: r.div('1', r.add('1', r.exp(r.neg(net)))),
@@ -154,7 +154,7 @@ _ERROR['bce_logits'] = (_ERROR['bce'][0], None)
 _ACTS, _LOSSES = tuple(_OUT), tuple(_ERROR)
 _FUSED = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}  # losses that apply an activation themselves
 
-# %% ../nbs/04b_explain.ipynb #f8527d5c
+# %% ../nbs/04b_explain.ipynb #01dc3e6e
 def _layers(net):
     "The network as (Linear, Activation) pairs: each Linear layer with the activation after it (identity if none)."
     if not isinstance(net, Network): raise TypeError(f'explain needs a Network, got {type(net).__name__}')
@@ -201,7 +201,7 @@ def _examples(net, x, target, loss):
                          'give one target per example')
     return X, t
 
-# %% ../nbs/04b_explain.ipynb #2ecb0e97
+# %% ../nbs/04b_explain.ipynb #fa3398cb
 class _Round:
     "The quantities of one round, added in the order they are computed, with the names and arrays the steps share."
     def __init__(self, net, X, loss, lr):
@@ -229,7 +229,7 @@ class _Round:
         parts = [name + self.sfx(b) for b in range(self.B)]
         self.add(name, np.mean(values), stage, lambda r, v: r.div(r.add(*map(v, parts)), str(self.B)), nodes, edges, note)
 
-# %% ../nbs/04b_explain.ipynb #32e724e9
+# %% ../nbs/04b_explain.ipynb #b5baa210
 def _given(w, lr):
     "The numbers the round starts from: inputs, weights (numbered layer by layer in the post's order), biases, eta."
     X, names = w.outs[0], w.names
@@ -248,7 +248,7 @@ def _given(w, lr):
             w.add(bn, lin.bias[k], 'given', edges=[f'{bn}>{n}' for n, b in zip(names[l], bs) if b == bn])
     w.add('eta', lr, 'given', note='the learning rate')
 
-# %% ../nbs/04b_explain.ipynb #1dc0512b
+# %% ../nbs/04b_explain.ipynb #92c20521
 def _forward(w):
     "Net input and output of every neuron, layer by layer, computed with the engine's own layer arithmetic."
     for l, ((lin, _), act) in enumerate(zip(w.pairs, w.acts), start=1):
@@ -269,7 +269,7 @@ def _forward(w):
                         if l == w.L and w.fused and k == 0 and b == 0 else '')
                 w.add(f'out_{n}{s}', A[b, k], 'forward', out, [n] + (w.names[l] if act.name == 'softmax' else []), note=note)
 
-# %% ../nbs/04b_explain.ipynb #7b546387
+# %% ../nbs/04b_explain.ipynb #a76e79db
 def _error(w, target):
     "Each output's error against its target, each example's total, and the batch's average, as the engine's loss takes them."
     loss, Z, A = w.loss, w.nets[-1], w.outs[-1]
@@ -295,7 +295,7 @@ def _error(w, target):
     if w.B > 1: w.batch_mean('E_total', E.sum(axis=1) / w.per, 'forward', w.names[-1],
                              note="the batch's error is the average of its examples' errors")
 
-# %% ../nbs/04b_explain.ipynb #9b378858
+# %% ../nbs/04b_explain.ipynb #82abe540
 def _output_factors(w, b):
     "dE/dout of each output neuron in example b (None when a fused loss gives the delta directly), added by name."
     if w.fused: return None
@@ -392,7 +392,7 @@ def _backward(w):
         _gradients(w, l, D)
         delta = D
 
-# %% ../nbs/04b_explain.ipynb #214425d4
+# %% ../nbs/04b_explain.ipynb #b262760d
 def _update(w):
     "Plain gradient descent: every weight and trained bias moves eta times its gradient downhill."
     for l, (lin, _) in enumerate(w.pairs, start=1):
@@ -410,7 +410,7 @@ def _work(net, X, target, loss, lr):
                 fused=w.fused, batch=w.B)
     return w.q, info
 
-# %% ../nbs/04b_explain.ipynb #557b1aa6
+# %% ../nbs/04b_explain.ipynb #c0f904e6
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 
 def _fold(line, width=None):
@@ -565,7 +565,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #85d3cd09
+# %% ../nbs/04b_explain.ipynb #92c46e67
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -592,7 +592,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #3ac0d79d
+# %% ../nbs/04b_explain.ipynb #07a351f2
 _ids = _count(1)
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
@@ -672,7 +672,7 @@ class StepThrough:
                     w = info['weights'][l][k][j]
                     x0, y0, x1, y1 = X(xs[l]), Y(ys[l][j]), X(xs[l + 1]), Y(ys[l + 1][k])
                     out.append(f'<line data-k="{w}" class="{cls(w, "bp-e")}" x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}"/>')
-                    t = 0.3 + 0.14 * (k % 2)
+                    t = 0.2 + 0.5 * k / max(lin.n_out - 1, 1)  # labels of edges into different neurons kept apart
                     labels.append(f'<text class="bp-w" x="{x0 + t * (x1 - x0):.1f}" y="{y0 + t * (y1 - y0) - 4:.1f}">{w}</text>')
             if lin.bias is not None:
                 bx, by = X(xs[l] + 1.2), Y(min(min(ys[l]), min(ys[l + 1])) - 1.1)  # below both layers
