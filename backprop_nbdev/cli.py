@@ -221,6 +221,12 @@ def _numbers(text):
 
 _FUSED_OUTPUT = ('cross_entropy', 'bce_logits')  # losses that apply the output activation themselves
 
+def _digits(text):
+    "Significant digits of a printed number: 1 to 17."
+    value = _whole(text, 1)
+    if value > 17: raise argparse.ArgumentTypeError(f'must be a whole number from 1 to 17 (a float64 holds 17), got {text!r}')
+    return value
+
 def _explain_arguments(p):
     p.add_argument('--sizes', type=_positive, nargs='+', metavar='N', help='layer sizes, inputs first, e.g. 3 4 2 '
                    "(default: the post's 2 2 2 network and numbers)")
@@ -231,13 +237,13 @@ def _explain_arguments(p):
     p.add_argument('--bias', choices=['neuron', 'shared', 'none'], help='a bias per neuron (default), one per layer, or none')
     p.add_argument('--frozen-bias', action='store_true', help='keep the biases fixed, as the post does')
     p.add_argument('--seed', type=_seed, help='seed of the weights, and of an input and target not given (default 0)')
-    p.add_argument('--input', type=_numbers, nargs='+', metavar='X', help='one example per value, numbers separated by '
+    p.add_argument('--input', type=_numbers, nargs='+', action='extend', metavar='X', help='one example per value, numbers separated by '
                    f'commas: 0.05,0.1 (at most {MAX_EXAMPLES} examples)')
-    p.add_argument('--target', type=_numbers, nargs='+', metavar='T', help='one target per example: 0.01,0.99, or a class '
+    p.add_argument('--target', type=_numbers, nargs='+', action='extend', metavar='T', help='one target per example: 0.01,0.99, or a class '
                    'label for cross_entropy')
     p.add_argument('--loss', choices=list(_LOSSES), default='half_sse', help='the error (default half_sse, the post\'s)')
     p.add_argument('--lr', type=_learning_rate, default=0.5, help='learning rate (default 0.5)')
-    p.add_argument('--digits', type=_positive, default=9, help='significant digits of the numbers (default 9)')
+    p.add_argument('--digits', type=_digits, default=9, help='significant digits of the numbers (default 9)')
     p.add_argument('--detail', choices=['auto', 'numbers', 'matrices'], default='auto',
                    help=f'number by number (up to {MAX_NUMBERS} parameters), or per-layer matrices (default auto)')
     p.add_argument('--format', choices=['text', 'markdown'], default='text', help='plain text (default) or Markdown with LaTeX')
@@ -254,6 +260,10 @@ def _explain_inputs(args):
         return mazur_network(ex), args.input or [ex.inputs.tolist()], args.target or [ex.targets.tolist()]
     if len(args.sizes) < 2: raise UsageError('--sizes needs at least two sizes, inputs and outputs, e.g. --sizes 2 1')
     seed, n_hidden = 0 if args.seed is None else args.seed, len(args.sizes) - 2
+    if args.activation and not n_hidden:
+        raise UsageError(f"--activation sets the hidden layers, and --sizes {' '.join(map(str, args.sizes))} has none; "
+                         'use --output for the output layer')
+    if args.frozen_bias and args.bias == 'none': raise UsageError('--frozen-bias has no bias to freeze with --bias none')
     acts = args.activation or ['sigmoid']
     if len(acts) not in (1, n_hidden):
         raise UsageError(f'--activation takes one name, or one per hidden layer ({n_hidden}); got {len(acts)}')
@@ -272,11 +282,17 @@ def run_explain(args) -> int:
     "`backprop explain`: print (or write) the worked example."
     out_path = _writable(args.out, args.force, '--out') if args.out else None
     net, x, t = _explain_inputs(args)
-    if args.loss == 'cross_entropy': t = [int(v[0]) if len(v) == 1 and v[0] == int(v[0]) else v for v in t]
+    if args.loss == 'cross_entropy':
+        if any(len(v) == 1 and v[0] != int(v[0]) for v in t):
+            raise UsageError('--target for cross_entropy is a class label (a whole number from 0) or one probability per output')
+        t = [int(v[0]) if len(v) == 1 else v for v in t]
     try:
         ex = explain(net, x, t, args.loss, args.lr, args.digits)
         text = ex.to_markdown(args.detail) if args.format == 'markdown' else ex.to_text(args.detail)
-    except ValueError as e: raise UsageError(str(e)) from None   # the options asked for something that cannot be shown
+    except ValueError as e:   # the options asked for something that cannot be shown: said in the options' words
+        message = str(e).replace("build the network with output='identity'", 'use --output identity')
+        message = message.replace('show it as per-layer matrices instead', 'use --detail matrices')
+        raise UsageError(message) from None
     if out_path is None: _print(text)
     else:
         _write_whole(out_path, lambda f: f.write(text + '\n'))

@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #0c72f774
+# %% ../nbs/04b_explain.ipynb #d54e113d
 import html as _html
 import json as _json
 import re
@@ -22,18 +22,18 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #05b5ec2b
+# %% ../nbs/04b_explain.ipynb #08d3e398
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #970fccb1
+# %% ../nbs/04b_explain.ipynb #0ddcba38
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
     whole = int(np.floor(np.log10(abs(x)))) + 1 if x and np.isfinite(x) else 0
-    s = f'{x:.{digits + max(whole, 0)}g}'
+    s = f'{x:.{min(digits + max(whole, 0), max(digits, 12))}g}'  # no more digits than a float64 holds
     return '0' if s == '-0' else s
 
 _TEX_NAME = re.compile(r'^(net|out|E|delta|target|dE_total|b)_(\w+)$')
@@ -42,9 +42,9 @@ def _tex(name):
     "LaTeX for a quantity's name: net_h1 -> net_{h1}, w5+ -> w_{5}^{+}, dA/dB -> a fraction of partials."
     name, ex = re.fullmatch(r'(.*?)(\[\d+\])?', name).groups()
     sup = f'^{{({ex[1:-1]})}}' if ex else ''
-    if '/' in name:
+    if '/' in name:  # a derivative: the example's mark goes on what is differentiated
         a, b = name.split('/')
-        return rf'\frac{{\partial {_tex(a[1:])}}}{{\partial {_tex(b[1:])}}}' + sup
+        return rf'\frac{{\partial {_tex(a[1:])}{sup}}}{{\partial {_tex(b[1:])}}}'
     plus = name.endswith('+')
     name = name.rstrip('+')
     m = re.fullmatch(r'([wbi])(\d+)', name)
@@ -72,7 +72,9 @@ def _bare(a):
 class _Text:
     "Formulas as plain text: w1*i1 + w2*i2 + b1*1."
     def name(self, n): return n
-    def _g(self, x): return f'({x})' if _top_space(x) or x.startswith('-') else x
+    def _g(self, x): return f'({x})' if _top_space(x) or x.startswith('-') or re.fullmatch(r'd\S+/d\S+', x) else x  # dA/dB as one factor
+    def number(self, s): return s
+    def absval(self, a): return f'abs({_bare(a)})'
     def mul(self, *a): return '*'.join(self._g(x) for x in a)
     def add(self, *a): return ' + '.join(a)
     def sub(self, a, b): return f'{a} - {self._g(b)}'
@@ -90,6 +92,8 @@ class _Tex(_Text):
     "Formulas as LaTeX, for Markdown and the docs site."
     def name(self, n): return _tex(n)
     def _g(self, x): return rf'\left({x}\right)' if _top_space(x.replace(r' \cdot ', r'\cdot')) or x.startswith('-') else x
+    def number(self, s): return re.sub(r'^(\(?-?[0-9.]+)e([+-]\d+)', lambda m: rf'{m[1]} \times 10^{{{int(m[2])}}}', s)
+    def absval(self, a): return rf'\left|{_bare(a)}\right|'
     def mul(self, *a): return r' \cdot '.join(self._g(x) for x in a)
     def neg(self, a): return rf'-\left({a}\right)' if _top_space(a.replace(r' \cdot ', r'\cdot')) or a.startswith('-') else f'-{a}'
     def div(self, a, b): return rf'\frac{{{a}}}{{{b}}}'
@@ -99,7 +103,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{_bare(a)} {_TEX_OPS[op]} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #f7211009
+# %% ../nbs/04b_explain.ipynb #2f1ed9be
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -118,16 +122,17 @@ class Quantity:
         if self.formula is not None:
             parts.append(self.formula(r, r.name))
             if values is not None:
-                num = lambda n: (lambda s: f'({s})' if s.startswith('-') else s)(_fmt(values[n], digits))
+                full = lambda n: 17 if n.startswith('p_') else digits  # a clipped probability differs from 1 past 15 digits
+                num = lambda n: r.number((lambda s: f'({s})' if s.startswith('-') else s)(_fmt(values[n], full(n))))
                 parts.append(self.formula(r, num))
-        parts.append(_fmt(self.value, digits))
+        parts.append(r.number(_fmt(self.value, digits)))
         out = [parts[0]]
         for p in parts[1:]:
             if _bare(p) != _bare(out[-1]): out.append(p)
             else: out[-1] = p  # the same number twice: keep it once, without brackets
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #587e6773
+# %% ../nbs/04b_explain.ipynb #be13cd70
 _OUT = {  # out written from net; `nets` are the layer's net inputs, which a softmax divides by
     'identity':   lambda act, r, net, nets: net,
     'sigmoid':    lambda act, r, net, nets: r.div('1', r.add('1', r.exp(r.neg(net)))),
@@ -145,16 +150,18 @@ _SLOPE = {  # dout/dnet written from out; softmax has none of its own, its Jacob
 }
 _ERROR = {  # the error of one output, and the derivative of the example's error by that output (K outputs)
     'half_sse': (lambda r, t, o, K: r.mul(r.div('1', '2'), r.sq(r.sub(t, o))), lambda r, t, o, K: r.neg(r.sub(t, o))),
-    'mse':      (lambda r, t, o, K: r.sq(r.sub(t, o)),                        lambda r, t, o, K: r.div(r.mul('2', r.sub(o, t)), str(K))),
+    'mse':      (lambda r, t, o, K: r.sq(r.sub(t, o)),
+                 lambda r, t, o, K: r.mul('2', r.sub(o, t)) if K == 1 else r.div(r.mul('2', r.sub(o, t)), str(K))),
     'bce':      (lambda r, t, o, K: r.neg(r.add(r.mul(t, r.fn('ln', o)), r.mul(r.sub('1', t), r.fn('ln', r.sub('1', o))))),
                  lambda r, t, o, K: r.div(r.sub(o, t), r.mul(*([str(K)] if K > 1 else []), o, r.sub('1', o)))),
     'cross_entropy': (lambda r, t, o, K: r.neg(r.mul(t, r.fn('ln', o))), None),
 }
-_ERROR['bce_logits'] = (_ERROR['bce'][0], None)
+_ERROR['bce_logits'] = (  # written from the net input z, the stable form the engine computes: max(z, 0) - z*t + ln(1 + e^-|z|)
+    lambda r, t, z, K: r.add(r.sub(r.fn('max', z, '0'), r.mul(z, t)), r.fn('ln', r.add('1', r.exp(r.neg(r.absval(z)))))), None)
 _ACTS, _LOSSES = tuple(_OUT), tuple(_ERROR)
 _FUSED = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}  # losses that apply an activation themselves
 
-# %% ../nbs/04b_explain.ipynb #01dc3e6e
+# %% ../nbs/04b_explain.ipynb #09041243
 def _layers(net):
     "The network as (Linear, Activation) pairs: each Linear layer with the activation after it (identity if none)."
     if not isinstance(net, Network): raise TypeError(f'explain needs a Network, got {type(net).__name__}')
@@ -190,18 +197,20 @@ def _check_loss(loss, act):
 def _examples(net, x, target, loss):
     "Inputs as a checked (batch, n_in) array and targets as one row (or class label) per example, with clear errors."
     X = np.asarray(x)
-    if X.ndim == 1 and X.size == net.n_in: X = X[None]  # one example may be given as a flat list
+    if X.ndim < 2 and X.size == net.n_in: X = X.reshape(1, -1)  # one example may be a flat list (or one number)
     X = _check_X(X, net.n_in, net.dtype, 'x')
     if len(X) > MAX_EXAMPLES:
         raise ValueError(f'x has {len(X)} examples; a worked example shows at most {MAX_EXAMPLES} (pass a few rows)')
     t = np.asarray(target)
+    if t.ndim == 0: t = t.reshape(1)  # one number: a class label, or the target of a network with one output
     if t.ndim == 1 and len(X) == 1 and t.size == net.n_out and not (loss.name == 'cross_entropy' and t.size == 1): t = t[None]
-    if t.ndim == 0 or len(t) != len(X):
-        raise ValueError(f'x has {len(X)} example{"s" * (len(X) != 1)} but target has {len(t) if t.ndim else 0} rows; '
-                         'give one target per example')
+    if t.ndim == 1 and loss.name != 'cross_entropy' and net.n_out == 1: t = t[:, None]
+    if len(t) != len(X):
+        rows = lambda n, what: f'{n} {what}{"s" * (n != 1)}'
+        raise ValueError(f'x has {rows(len(X), "example")} but target has {rows(len(t), "row")}; give one target per example')
     return X, t
 
-# %% ../nbs/04b_explain.ipynb #fa3398cb
+# %% ../nbs/04b_explain.ipynb #3fe5febf
 class _Round:
     "The quantities of one round, added in the order they are computed, with the names and arrays the steps share."
     def __init__(self, net, X, loss, lr):
@@ -209,7 +218,7 @@ class _Round:
         self.loss = _check_loss(loss, self.pairs[-1][1])
         self.fused = _FUSED.get(self.loss.name)
         self.sizes = [net.n_in] + [lin.n_out for lin, _ in self.pairs]
-        self.names, self.L, self.B, self.lr = _neuron_names(self.sizes), len(self.pairs), len(X), lr
+        self.names, self.L, self.B, self.lr, self.dtype = _neuron_names(self.sizes), len(self.pairs), len(X), lr, net.dtype
         # the activation each layer is written with: a fused loss's activation stands in for the output layer's identity
         self.acts = [get_activation(self.fused) if (l == self.L and self.fused) else act
                      for l, (_, act) in enumerate(self.pairs, start=1)]
@@ -229,7 +238,7 @@ class _Round:
         parts = [name + self.sfx(b) for b in range(self.B)]
         self.add(name, np.mean(values), stage, lambda r, v: r.div(r.add(*map(v, parts)), str(self.B)), nodes, edges, note)
 
-# %% ../nbs/04b_explain.ipynb #b5baa210
+# %% ../nbs/04b_explain.ipynb #7534cc4b
 def _given(w, lr):
     "The numbers the round starts from: inputs, weights (numbered layer by layer in the post's order), biases, eta."
     X, names = w.outs[0], w.names
@@ -245,10 +254,11 @@ def _given(w, lr):
         bs = None if lin.bias is None else [f'b{l}'] * lin.n_out if lin.bias_mode == 'shared' else [f'b_{n}' for n in names[l]]
         w.biases.append(bs)
         for k, bn in enumerate(dict.fromkeys(bs or [])):
-            w.add(bn, lin.bias[k], 'given', edges=[f'{bn}>{n}' for n, b in zip(names[l], bs) if b == bn])
+            fed = [n for n, b in zip(names[l], bs) if b == bn]
+            w.add(bn, lin.bias[k], 'given', nodes=fed, edges=[f'{bn}>{n}' for n in fed])
     w.add('eta', lr, 'given', note='the learning rate')
 
-# %% ../nbs/04b_explain.ipynb #92c20521
+# %% ../nbs/04b_explain.ipynb #098bdc78
 def _forward(w):
     "Net input and output of every neuron, layer by layer, computed with the engine's own layer arithmetic."
     for l, ((lin, _), act) in enumerate(zip(w.pairs, w.acts), start=1):
@@ -269,7 +279,7 @@ def _forward(w):
                         if l == w.L and w.fused and k == 0 and b == 0 else '')
                 w.add(f'out_{n}{s}', A[b, k], 'forward', out, [n] + (w.names[l] if act.name == 'softmax' else []), note=note)
 
-# %% ../nbs/04b_explain.ipynb #a76e79db
+# %% ../nbs/04b_explain.ipynb #91a5f7c4
 def _error(w, target):
     "Each output's error against its target, each example's total, and the batch's average, as the engine's loss takes them."
     loss, Z, A = w.loss, w.nets[-1], w.outs[-1]
@@ -279,7 +289,7 @@ def _error(w, target):
     elif w.fused == 'sigmoid': E = np.maximum(Z, 0) - Z * T + np.log1p(np.exp(-np.abs(Z)))
     elif loss.name == 'half_sse': E = 0.5 * (T - A) ** 2
     elif loss.name == 'mse': E = (T - A) ** 2
-    else:
+    if loss.name == 'bce':
         p = np.clip(A, np.finfo(A.dtype).eps, 1 - np.finfo(A.dtype).eps)  # as the engine's binary cross-entropy clips
         E = -(T * np.log(p) + (1 - T) * np.log1p(-p))
     w.per = 1 if loss.name in ('half_sse', 'cross_entropy') else K  # the error of an example: a sum, or a mean over outputs
@@ -287,7 +297,13 @@ def _error(w, target):
         s, outs = w.sfx(b), w.names[-1]
         for k, n in enumerate(outs): w.add(f'target_{n}{s}', T[b, k], 'given', nodes=[n])
         for k, n in enumerate(outs):
-            f = lambda r, v, t=f'target_{n}{s}', o=f'out_{n}{s}': _ERROR[loss.name][0](r, v(t), v(o), K)
+            o = f'net_{n}{s}' if w.fused == 'sigmoid' else f'out_{n}{s}'
+            if loss.name == 'bce' and p[b, k] != A[b, k]:  # out is 0 or 1 to machine precision: the loss clips it
+                w.add(f'p_{n}{s}', p[b, k], 'forward', lambda r, v, o=o: r.fn('clip', v(o), 'eps', '1 - eps'), [n],
+                      note=f'out_{n}{s} is {_fmt(A[b, k])}; the loss takes it clipped to [eps, 1 - eps] (eps = '
+                           f'{_fmt(np.finfo(A.dtype).eps, 3)}), as the engine does')
+                o = f'p_{n}{s}'
+            f = lambda r, v, t=f'target_{n}{s}', o=o: _ERROR[loss.name][0](r, v(t), v(o), K)
             w.add(f'E_{n}{s}', E[b, k], 'forward', f, [n])
         Es = [f'E_{n}{s}' for n in outs]
         total = (lambda r, v, Es=Es: r.add(*map(v, Es))) if w.per == 1 else (lambda r, v, Es=Es: r.div(r.add(*map(v, Es)), str(K)))
@@ -295,7 +311,7 @@ def _error(w, target):
     if w.B > 1: w.batch_mean('E_total', E.sum(axis=1) / w.per, 'forward', w.names[-1],
                              note="the batch's error is the average of its examples' errors")
 
-# %% ../nbs/04b_explain.ipynb #82abe540
+# %% ../nbs/04b_explain.ipynb #c76a83c3
 def _output_factors(w, b):
     "dE/dout of each output neuron in example b (None when a fused loss gives the delta directly), added by name."
     if w.fused: return None
@@ -307,10 +323,9 @@ def _output_factors(w, b):
         p = np.clip(A, np.finfo(A.dtype).eps, 1 - np.finfo(A.dtype).eps)
         dE = (p - T) / (p * (1 - p)) / K
     for k, n in enumerate(w.names[-1]):
-        f = lambda r, v, t=f'target_{n}{s}', o=f'out_{n}{s}': _ERROR[w.loss.name][1](r, v(t), v(o), K)
-        clipped = w.loss.name == 'bce' and p[k] != A[k]
-        w.add(f'dE_total/dout_{n}{s}', dE[k], 'backward', f, [n],
-              note=f'out_{n}{s} is {_fmt(A[k])}; the loss takes it as {_fmt(p[k], 17)}, as the engine clips it' if clipped else '')
+        o = f'p_{n}{s}' if f'p_{n}{s}' in w.q else f'out_{n}{s}'
+        f = lambda r, v, t=f'target_{n}{s}', o=o: _ERROR[w.loss.name][1](r, v(t), v(o), K)
+        w.add(f'dE_total/dout_{n}{s}', dE[k], 'backward', f, [n])
     return dE
 
 def _hidden_factors(w, l, delta, b):
@@ -327,8 +342,10 @@ def _deltas(w, l, dE, b):
     act, A, s, names = w.acts[l - 1], w.outs[l][b:b+1], w.sfx(b), w.names[l]
     if dE is None:  # a fused loss: the activation's derivative and the loss's cancel
         D = (A[0] - w.T[b]) / w.per
-        why = ('softmax with cross-entropy: the softmax Jacobian times the derivative of -ln(out) is out - target'
-               if w.fused == 'softmax' else 'sigmoid with binary cross-entropy: out*(1 - out) cancels, leaving out - target')
+        why = ('softmax with cross-entropy: multiplied out, the derivative of -ln(out) and the softmax Jacobian leave just '
+               'out - target, which is why the engine fuses the two' if w.fused == 'softmax' else
+               'sigmoid with binary cross-entropy from logits: the sigmoid slope out(1 - out) cancels against the loss, '
+               'leaving out - target' + (f', divided by the {w.per} outputs the error averages over' if w.per > 1 else ''))
         for k, n in enumerate(names):
             f = ((lambda r, v, n=n: r.sub(v(f'out_{n}{s}'), v(f'target_{n}{s}'))) if w.per == 1 else
                  (lambda r, v, n=n: r.div(r.sub(v(f'out_{n}{s}'), v(f'target_{n}{s}')), str(w.per))))
@@ -392,14 +409,15 @@ def _backward(w):
         _gradients(w, l, D)
         delta = D
 
-# %% ../nbs/04b_explain.ipynb #b262760d
+# %% ../nbs/04b_explain.ipynb #d6664708
 def _update(w):
     "Plain gradient descent: every weight and trained bias moves eta times its gradient downhill."
     for l, (lin, _) in enumerate(w.pairs, start=1):
         params = [x for row in w.weights[l-1] for x in row]
         if lin.bias is not None and lin.train_bias: params += list(dict.fromkeys(w.biases[l-1]))
         for x in params:
-            w.add(f'{x}+', w.q[x].value - w.lr * w.q[f'dE_total/d{x}'].value, 'update',
+            old, grad = (np.asarray(w.q[k].value, w.dtype) for k in (x, f'dE_total/d{x}'))
+            w.add(f'{x}+', old - w.dtype.type(w.lr) * grad, 'update',
                   lambda r, v, x=x: r.sub(v(x), r.mul(v('eta'), v(f'dE_total/d{x}'))), w.q[x].nodes, w.q[x].edges)
 
 def _work(net, X, target, loss, lr):
@@ -410,14 +428,22 @@ def _work(net, X, target, loss, lr):
                 fused=w.fused, batch=w.B)
     return w.q, info
 
-# %% ../nbs/04b_explain.ipynb #c0f904e6
+# %% ../nbs/04b_explain.ipynb #90dcde6f
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
+_LEGEND = ('Names: i inputs, h hidden neurons (h2_1: layer 2, neuron 1), o outputs; net the net input and out the output '
+           'of a neuron; w weights numbered layer by layer, b biases; delta = dE_total/dnet; eta the learning rate; '
+           'w5+ a weight after the update; [k] after a name: example k; [c] is 1 when c holds, else 0.')
 
 def _fold(line, width=None):
     "An equation longer than `width` as one step a line, aligned at the equals sign."
     if not width or len(line) <= width: return line
     first, *rest = line.split(' = ')
     return '\n'.join([f'{first} = {rest[0]}'] + [f'{" " * len(first)} = {p}' for p in rest[1:]])
+
+def _close_names(name, names):
+    "Up to five names like `name`: containing it, or ending like it (dE/dw5 -> dE_total/dw5)."
+    tail = name.split('/')[-1].lower()
+    return ([k for k in names if name.lower() in k.lower()] or [k for k in names if k.lower().endswith('/' + tail)])[:5]
 
 class Explanation:
     "One round of gradient descent worked out number by number: every quantity by name, as text, Markdown or a table."
@@ -427,7 +453,7 @@ class Explanation:
 
     def __getitem__(self, name:str) -> float: # a quantity's name, e.g. 'net_h1', 'dE_total/dw5' or 'w5+'
         if name not in self.quantities:
-            close = [k for k in self.quantities if name.lower() in k.lower()][:5]
+            close = _close_names(name, self.quantities)
             raise KeyError(f'no quantity named {name!r}' + (f"; did you mean {', '.join(map(repr, close))}?" if close else
                            f'; names look like {", ".join(list(self.quantities)[:3])} (see .names)'))
         return self.values[name]
@@ -467,32 +493,36 @@ class Explanation:
                 f"{B} example{'s' * (B > 1)}{', gradients averaged over the batch' if B > 1 else ''}")
 
     def _check_detail(self, detail):
-        n = self.n_parameters
+        n, wide = self.n_parameters, max(self.info['sizes'])
         if detail == 'auto': detail = 'numbers' if n <= MAX_NUMBERS else 'matrices'
         if detail not in ('numbers', 'matrices'): raise ValueError(f"detail must be 'auto', 'numbers' or 'matrices', got {detail!r}")
         if detail == 'numbers' and n > MAX_NUMBERS:
-            raise ValueError(f'the network has {n} parameters; number by number is shown for at most {MAX_NUMBERS} '
-                             "(use detail='matrices', or .table() for every number)")
-        wide = max(self.info['sizes'])
+            raise ValueError(f'the network has {n} parameters; number by number is shown for at most {MAX_NUMBERS}: '
+                             'show it as per-layer matrices instead')
         if detail == 'matrices' and wide > MAX_WIDTH:
-            raise ValueError(f'a layer has {wide} neurons; per-layer matrices are shown for layers of at most {MAX_WIDTH} '
-                             '(use .table() or ex[name] for the numbers)')
+            raise ValueError(f'a layer has {wide} neurons; per-layer matrices are shown for layers of at most {MAX_WIDTH}: '
+                             'choose a narrower network (every number stays available by name and in the table)')
         return detail
 
-    def _lines(self, r, stage, width=None):
-        return [_fold(q.equation(r, self.values, self.digits), width) for q in self.quantities.values() if q.stage == stage]
+    def _entries(self, r, stage, width=None):
+        "The equations of one stage, each with its note (if it has one) on the lines under it."
+        out = []
+        for q in self.quantities.values():
+            if q.stage != stage: continue
+            out.append(_fold(q.equation(r, self.values, self.digits), width))
+            if q.note: out.append(textwrap.fill(q.note, width or 100, initial_indent='    (', subsequent_indent='     ') + ')')
+        return out
 
     def to_text(self, detail:str='auto', # 'numbers', 'matrices', or 'auto' (numbers up to MAX_NUMBERS parameters)
-                width:int=100,             # longer equations are broken at their equals signs
+                width:int=100,             # longer lines are broken (equations at their equals signs); None for no limit
                ) -> str:
         "The worked example as plain text for a terminal."
-        detail, r = self._check_detail(detail), _Text()
-        out = [textwrap.fill(f'One round of gradient descent for {self.describe()}.', width)]
-        if detail == 'matrices': return '\n'.join(out + self._matrices(r))
+        detail, r, fill = self._check_detail(detail), _Text(), (lambda s: textwrap.fill(s, width) if width else s)
+        out = [fill(f'One round of gradient descent for {self.describe()}.'), fill(_LEGEND)]
+        if detail == 'matrices': return '\n'.join(out + [''] + self._matrices(r))
         for stage, title in _STAGES.items():
             out += ['', title, '-' * len(title)]
-            if stage == 'given': out += self._given(r)
-            else: out += self._lines(r, stage, width)
+            out += self._given(r) if stage == 'given' else self._entries(r, stage, width)
         return '\n'.join(out)
 
     def _given(self, r, sep=', '):
@@ -500,13 +530,13 @@ class Explanation:
         given = [n for n, q in self.quantities.items() if q.stage == 'given']
         groups = [[n for n in given if n[0] == 'i']] + [[w for row in ws for w in row] for ws in self.info['weights']]
         groups += [[n for n in given if n[0] == 'b'], ['eta'], [n for n in given if n.startswith('target')]]
-        item = lambda n: f'{r.name(n)} = {_fmt(self[n], self.digits)}'
+        item = lambda n: f'{r.name(n)} = {r.number(_fmt(self[n], self.digits))}'
         return [sep.join(map(item, g[i:i + 6])) for g in groups for i in range(0, len(g), 6)]
 
     def to_markdown(self, detail:str='auto') -> str:
         "The worked example as Markdown with LaTeX equations, as the docs site and Jupyter show it."
         detail, r = self._check_detail(detail), _Tex()
-        out = [f'One round of gradient descent for {self.describe()}.']
+        out = [f'One round of gradient descent for {self.describe()}.', _LEGEND.replace('*', r'\*').replace('[', r'\[')]
         if detail == 'matrices': return '\n\n'.join(out + [f'$${l}$$' for l in self._matrices(r)])
         for stage, title in _STAGES.items():
             out.append(f'**{title}**')
@@ -514,7 +544,8 @@ class Explanation:
             else:
                 for q in self.quantities.values():
                     if q.stage != stage: continue
-                    out.append(f'$${q.equation(r, self.values, self.digits)}$$' + (f'\n\n*{q.note}*' if q.note and not q.name.endswith(']') or (q.note and q.name.endswith('[1]')) else ''))
+                    out.append(f'$${q.equation(r, self.values, self.digits)}$$')
+                    if q.note: out.append('*' + q.note.replace('*', r'\*') + '*')
         return '\n\n'.join(out)
 
     def _repr_markdown_(self):
@@ -531,41 +562,50 @@ class Explanation:
 
 def _matrix(r, a, digits=4):
     "A matrix of numbers (rows are examples or neurons) as LaTeX, or as aligned text rows."
-    a = np.atleast_2d(a)
-    cells = [[_fmt(x, digits) for x in row] for row in a]
+    cells = [[r.number(_fmt(x, digits)) for x in row] for row in np.atleast_2d(a)]
     if isinstance(r, _Tex): return r'\begin{bmatrix}' + r' \\ '.join(' & '.join(row) for row in cells) + r'\end{bmatrix}'
     w = max(len(s) for row in cells for s in row)
     return '\n'.join('    [' + ' '.join(s.rjust(w) for s in row) + ']' for row in cells)
 
 def _matrices(self, r):
     "The round as per-layer matrix equations (rows are examples), for networks too big to show number by number."
-    i, B = self.info, self.info['batch']
+    i, B, d = self.info, self.info['batch'], min(self.digits, 4)
     names, L = i['names'], len(i['pairs'])
     sfx = (lambda b: f'[{b+1}]') if B > 1 else (lambda b: '')
     grab = lambda fmt, l: np.array([[self[fmt.format(n) + sfx(b)] for n in names[l]] for b in range(B)])
     group = lambda l: 'i' if l == 0 else 'o' if l == L else 'h' if L == 2 else f'h{l}'
+    eq = lambda *parts: ' = '.join(parts[:-1]) + ' =\n' + parts[-1] if not isinstance(r, _Tex) else ' = '.join(parts)
+    dots = r' \dots ' if isinstance(r, _Tex) else ' .. '
+    mean = r'\text{mean over examples of }' if isinstance(r, _Tex) else 'mean over examples of '
+    out = [f'(numbers rounded to {d} significant digits; rows of net, out and delta are examples)',
+           eq(r.name('i'), _matrix(r, grab('{}', 0), d)), eq(r.name('target'), _matrix(r, grab('target_{}', L), d))]
     fwd, bwd, upd = [], [], []
     for l, (lin, act) in enumerate(i['pairs'], start=1):
-        W, g, prev = f'W{l}', group(l), group(l - 1)
-        ws = i['weights'][l-1]
+        W, g, prev, ws, bs = f'W{l}', group(l), group(l - 1), i['weights'][l-1], i['biases'][l-1]
         inp = prev if l == 1 else f'out_{prev}'
-        bias = '' if lin.bias is None else f' + b_{g}'
-        dots = r' \dots ' if isinstance(r, _Tex) else ' .. '
-        fwd.append(f'{r.name(W)} = [{r.name(ws[0][0])}{dots}{r.name(ws[-1][-1])}] = \n{_matrix(r, lin.weight)}')
-        fwd.append(f'{r.name("net_" + g)} = {r.name(inp)} {r.name(W)}^T{r.name(bias[3:]) and " + " + r.name(bias[3:]) if bias else ""} = \n{_matrix(r, grab("net_{}", l))}')
+        b = None if bs is None else bs[0] if lin.bias_mode == 'shared' else f'b_{g}'
+        fwd.append(eq(f'{r.name(W)} = [{r.name(ws[0][0])}{dots}{r.name(ws[-1][-1])}]', _matrix(r, lin.weight, d)))
+        if b: fwd.append(eq(r.name(b), _matrix(r, lin.bias, d)))
+        fwd.append(eq(r.name('net_' + g), f'{r.name(inp)} {r.name(W)}^T' + (f' + {r.name(b)}' if b else ''), _matrix(r, grab('net_{}', l), d)))
         a = i['fused'] if (l == L and i['fused']) else act.name
-        fwd.append(f'{r.name("out_" + g)} = {r.fn(a, r.name("net_" + g))} = \n{_matrix(r, grab("out_{}", l))}')
-        bwd.insert(0, f'{r.name("delta_" + g)} = \n{_matrix(r, grab("delta_{}", l))}')
-        grad = np.array([[self[f'dE_total/d{w}'] for w in row] for row in ws])
-        mean = r'\text{mean over examples of }' if isinstance(r, _Tex) else 'mean over examples of '
-        bwd.insert(1, f'{r.name("dE_total/d" + W)} = {mean}{r.name("delta_" + g)}^T {r.name(inp)} = \n{_matrix(r, grad)}')
-        upd.append(f'{r.name(W + "+")} = {r.sub(r.name(W), r.mul(r.name("eta"), r.name("dE_total/d" + W)))} = \n{_matrix(r, np.array([[self[w + "+"] for w in row] for row in ws]))}')
-    lines = [f'{r.name("E_total")} = {_fmt(self["E_total"], self.digits)}'] + fwd + bwd + upd
-    return lines if isinstance(r, _Tex) else [l.replace(' = \n', ' =\n') for l in lines]
+        fwd.append(eq(r.name('out_' + g), r.fn(a, r.name('net_' + g)), _matrix(r, grab('out_{}', l), d)))
+        layer = [eq(r.name('delta_' + g), _matrix(r, grab('delta_{}', l), d)),
+                 eq(r.name('dE_total/d' + W), f'{mean}{r.name("delta_" + g)}^T {r.name(inp)}',
+                    _matrix(r, [[self[f'dE_total/d{x}'] for x in row] for row in ws], d))]
+        upd.append(eq(r.name(W + '+'), r.sub(r.name(W), r.mul(r.name('eta'), r.name('dE_total/d' + W))),
+                      _matrix(r, [[self[x + '+'] for x in row] for row in ws], d)))
+        if b and lin.train_bias:
+            bn = list(dict.fromkeys(bs))
+            layer.append(eq(r.name('dE_total/d' + b), _matrix(r, [self[f'dE_total/d{x}'] for x in bn], d)))
+            upd.append(eq(r.name(b + '+'), _matrix(r, [self[x + '+'] for x in bn], d)))
+        bwd = layer + bwd
+    fwd.append(eq(r.name('E_total'), r.number(_fmt(self['E_total'], self.digits))) if isinstance(r, _Tex) else
+               f'E_total = {_fmt(self["E_total"], self.digits)}')
+    return out + fwd + bwd + upd
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #92c46e67
+# %% ../nbs/04b_explain.ipynb #1e2a4560
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -589,22 +629,25 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
         raise ValueError(f'digits must be a whole number from 1 to 17, got {digits!r}')
     loss = get_loss(loss)
     X, t = _examples(net, x, target, loss)
+    if net.dtype == np.float32: digits = min(digits, 7)  # a float32 number has about 7 significant digits
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #07a351f2
+# %% ../nbs/04b_explain.ipynb #3f617358
 _ids = _count(1)
+
+_SVG_CSS = """.bp-svg .bp-e {stroke: #b0b0b0; stroke-width: 1.5}
+.bp-svg .bp-e.on {stroke: #d9480f; stroke-width: 4}
+.bp-svg .bp-n circle {fill: #fff; stroke: #444; stroke-width: 1.5}
+.bp-svg .bp-n.bp-h circle {fill: #dbe4f0}
+.bp-svg .bp-n.bp-b circle {fill: #fffbe0}
+.bp-svg .bp-n.on circle {fill: #ffc078; stroke: #d9480f; stroke-width: 3}
+.bp-svg .bp-n text {font: 14px sans-serif; text-anchor: middle; dominant-baseline: central}
+.bp-svg .bp-n text.bp-long {font-size: 10px}
+.bp-svg .bp-w {font: 11px sans-serif; fill: #666; text-anchor: middle}"""
 
 _CSS = """#{id} {{font-family: sans-serif; max-width: 720px}}
 #{id} svg {{width: 100%; height: auto; display: block}}
-#{id} .bp-e {{stroke: #b0b0b0; stroke-width: 1.5}}
-#{id} .bp-e.on {{stroke: #d9480f; stroke-width: 4}}
-#{id} .bp-n circle {{fill: #fff; stroke: #444; stroke-width: 1.5}}
-#{id} .bp-n.bp-h circle {{fill: #dbe4f0}}
-#{id} .bp-n.bp-b circle {{fill: #fffbe0}}
-#{id} .bp-n.on circle {{fill: #ffc078; stroke: #d9480f; stroke-width: 3}}
-#{id} .bp-n text {{font-size: 14px; text-anchor: middle; dominant-baseline: central}}
-#{id} .bp-w {{font-size: 11px; fill: #666; text-anchor: middle}}
 #{id} .bp-ctrl {{display: flex; gap: 6px; align-items: center; margin: 6px 0}}
 #{id} .bp-ctrl input {{flex: 1}}
 #{id} .bp-eq {{font-family: monospace; font-size: 14px; white-space: pre-wrap; background: #f6f6f6; padding: 6px; min-height: 3em}}
@@ -636,10 +679,11 @@ class StepThrough:
     def __init__(self, explanation:Explanation, # what explain returned
                  stages=('forward', 'backward', 'update'), # which parts of the round to step through
                 ):
-        n = explanation.n_parameters
-        if n > MAX_NUMBERS or max(explanation.info['sizes']) > MAX_WIDTH:
-            raise ValueError(f'a step-through is drawn for networks of at most {MAX_NUMBERS} parameters and '
-                             f'{MAX_WIDTH} neurons a layer; this one has {n} parameters')
+        n, wide = explanation.n_parameters, max(explanation.info['sizes'])
+        if n > MAX_NUMBERS: raise ValueError(f'the network has {n} parameters; a step-through is drawn for at most {MAX_NUMBERS}')
+        if wide > MAX_WIDTH: raise ValueError(f'a layer has {wide} neurons; a step-through is drawn for at most {MAX_WIDTH} a layer')
+        bad = [s for s in stages if s not in ('forward', 'backward', 'update')]
+        if bad or not stages: raise ValueError(f"stages must name some of 'forward', 'backward' and 'update', got {stages!r}")
         self.explanation = explanation
         r, ex = _Text(), explanation
         self.steps = [dict(name=q.name, stage=q.stage, equation=q.equation(r, ex.values, ex.digits), nodes=list(q.nodes),
@@ -683,14 +727,16 @@ class StepThrough:
                 label = info['biases'][l][0] if lin.bias_mode == 'shared' else 'b'
                 labels.append(f'<g class="bp-n bp-b"><circle cx="{bx:.1f}" cy="{by:.1f}" r="15"/>'
                               f'<text x="{bx:.1f}" y="{by:.1f}">{label}</text></g>')
+        long = ' class="bp-long"'  # names such as h2_1 in a smaller font, to fit their circle
         for l, ns in enumerate(names):
             kind = 'bp-n' if l == 0 else 'bp-n bp-h'
             for j, n in enumerate(ns):
                 labels.append(f'<g data-k="{n}" class="{cls(n, kind)}"><circle cx="{X(xs[l]):.1f}" cy="{Y(ys[l][j]):.1f}" r="20"/>'
-                              f'<text x="{X(xs[l]):.1f}" y="{Y(ys[l][j]):.1f}">{n}</text></g>')
+                              f'<text x="{X(xs[l]):.1f}" y="{Y(ys[l][j]):.1f}"{long * (len(n) > 3)}>{n}</text></g>')
         w, h = X(xs[-1]) + 0.8 * unit, Y(low) + 0.2 * unit
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
-                f'aria-label="the network, with the quantity of the current step highlighted">' + ''.join(out + labels) + '</svg>')
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" class="bp-svg" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
+                f'aria-label="the network, with the quantity of the current step highlighted"><style>{_SVG_CSS}</style>'
+                + ''.join(out + labels) + '</svg>')
 
     def draw(self, step:int=None, # the index of a step; None draws the network with nothing highlighted
              ax=None,             # a matplotlib Axes to draw on; a new figure when None
