@@ -175,6 +175,11 @@ class Network:
         "The gradient of every trainable parameter after backward, with the names of `parameters`."
         return {f'{i}.{k}': v for i, l in enumerate(self.layers) for k, v in l.grads.items()}
 
+    def _gradient_reader(self):
+        "A function returning what `gradients` returns, with the names worked out once, for a loop whose layers stay the same."
+        named = [(f'{i}.{k}', l, k) for i, l in enumerate(self.layers) for k in l.params]
+        return lambda: {name: l.grads[k] for name, l, k in named if k in l.grads}
+
     def __repr__(self):
         n = sum(p.size for p in self.parameters().values())
         return f'Network({self.n_in} -> {self.n_out}, {n} parameters, {self.dtype.name})\n' + \

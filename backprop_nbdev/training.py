@@ -106,6 +106,32 @@ def _correct_counter(loss, t):
     if loss.name not in ('cross_entropy', 'bce', 'bce_logits'): return None
     return lambda out, tb: accuracy(out, tb, loss) * len(out)
 
+def _batches(X, t, order, batch_size, block_bytes=2**18):
+    "The epoch's mini-batches, (position of the first row in the epoch, inputs, targets), in `order` (None: as stored)."
+    # Gathering rows costs a numpy call per array however few rows it takes, so the rows of several batches (about
+    # block_bytes of inputs) are gathered at once, and each batch is a view of them.
+    block = batch_size * max(1, block_bytes // (batch_size * X.shape[1] * X.itemsize))
+    for start in range(0, len(X), block):
+        rows = slice(start, start + block) if order is None else order[start:start + block]
+        Xs, ts = X[rows], t[rows]
+        for first in range(0, len(Xs), batch_size):
+            yield start + first, Xs[first:first + batch_size], ts[first:first + batch_size]
+
+class _Tally:
+    "The training accuracy of an epoch, counted as the batches go."
+    # With class labels, each batch's predicted classes are written into one array, compared with the labels once at
+    # the end of the epoch: one numpy call per batch instead of three. Other targets are counted batch by batch.
+    def __init__(self, loss, t):
+        self.count, self.correct = _correct_counter(loss, t), 0
+        self.classes = np.empty(len(t), np.intp) if isinstance(loss, CrossEntropy) and t.ndim == 1 else None
+    def add(self, out, first, tb): # a batch's outputs, the position of its first row in the epoch, its targets
+        if self.classes is not None: out.argmax(axis=1, out=self.classes[first:first + len(out)])
+        else: self.correct += self.count(out, tb)
+    def accuracy(self, t, order): # the epoch's accuracy, given all targets and the epoch's order; the count restarts
+        if self.classes is not None: self.correct = np.count_nonzero(self.classes == (t if order is None else t[order]))
+        acc, self.correct = float(self.correct / len(t)), 0
+        return acc
+
 def _evaluate(net, X, t, loss, count, rows=4096):
     "Loss and accuracy on checked data, a slice of rows at a time so that memory stays bounded."
     if len(X) <= rows:
@@ -155,34 +181,33 @@ def fit(net,                  # the Network to train, in place
         t_val = _targets(loss, val[1], len(X_val), net.n_out, net.dtype, 'y_val', 'X_val')
     opt = get_optimizer(optimizer, net, lr=lr, **opt_kwargs)
     rng, n, count = _rng(seed), len(X), _correct_counter(loss, t)
+    tally = _Tally(loss, t) if count else None
     history, bar = History(), _Progress(epochs, progress)
     best, best_params, stale = math.inf, None, 0
-    params = net.parameters()
+    params, gradients = net.parameters(), net._gradient_reader()
     last_finite = {k: p.copy() for k, p in params.items()}
     net.clear()
     try:
         with _StopOnInterrupt() as stop, np.errstate(all='ignore'):  # divergence is checked below and reported in words
             for epoch in range(epochs):
-                start, total, correct = time.perf_counter(), 0.0, 0
+                start, total = time.perf_counter(), 0.0
                 order = rng.permutation(n) if shuffle else None
-                for first in range(0, n, batch_size):
+                for first, xb, tb in _batches(X, t, order, batch_size):
                     if stop.requested: break
-                    rows = order[first:first + batch_size] if shuffle else slice(first, first + batch_size)
-                    xb, tb = X[rows], t[rows]
                     out = net._train_forward(xb)
                     value, grad = loss._step(out, tb)
                     if not math.isfinite(value): _diverged(net, last_finite, epoch, 'the loss')
                     net._backprop(grad)
-                    opt.step(net.gradients())
+                    opt.step(gradients())
                     total += value * len(xb)
-                    if count: correct += count(out, tb)
+                    if tally: tally.add(out, first, tb)
                 if stop.requested:
                     history.interrupted = True
                     break
                 if not all(_finite(p) for p in params.values()): _diverged(net, last_finite, epoch, 'the parameters')
                 for k, p in params.items(): np.copyto(last_finite[k], p)
                 logs = {'loss': total / n}
-                if count: logs['acc'] = float(correct / n)
+                if tally: logs['acc'] = tally.accuracy(t, order)
                 if val is not None:
                     logs['val_loss'], val_acc = _evaluate(net, X_val, t_val, loss, count)
                     if val_acc is not None: logs['val_acc'] = val_acc
