@@ -67,3 +67,14 @@ def test_backprop_bad_option(installed):
     assert res.returncode == 2
     assert res.stdout == '' and len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert '--lr' in res.stderr and 'Traceback' not in res.stderr
+
+
+def test_backprop_explain(installed):
+    "The worked example for any network works from the bare install: no Jupyter, no ipywidgets."
+    res = run([str(installed / 'backprop'), 'explain', '--sizes', '3', '2', '2', '--activation', 'tanh',
+               '--loss', 'cross_entropy', '--target', '1'], cwd=installed, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert 'delta_o2 = out_o2 - target_o2' in res.stdout and 'w10+ = w10 - eta*(dE_total/dw10)' in res.stdout, res.stdout
+    res = run([str(installed / 'python'), '-c', 'from backprop_nbdev.explain import explain, step_through; '
+               'print(len(step_through(explain())))'], cwd=installed)
+    assert res.returncode == 0 and res.stdout.strip() == '47', res.stderr
