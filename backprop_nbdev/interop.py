@@ -30,7 +30,7 @@ def _torch_activation(torch, act):
     return simple[act.name]()
 
 def to_torch(net:Network, # the network to convert: Linear and ActivationLayer layers
-            ) -> 'torch.nn.Sequential':
+            ):  # returns a torch.nn.Sequential
     "A `torch.nn.Sequential` with the same layers, weights, dtype and outputs as `net`; the two share no memory."
     torch = _torch()
     if not isinstance(net, Network): raise TypeError(f'to_torch converts a Network, got {type(net).__name__}')
