@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 from .layers import _rng, _whole_number
-from .losses import one_hot
 
 # %% ../nbs/07_data.ipynb #ba82f59c
 def xor() -> tuple: # X shape (4, 2), y shape (4,)

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .activations import Activation, get_activation
+from .activations import get_activation
 from .losses import _as_real
 
 # %% ../nbs/03_layers.ipynb #a9e1b7c4

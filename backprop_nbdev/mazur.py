@@ -7,7 +7,7 @@ __all__ = ['PUBLISHED', 'MazurExample', 'mazur_example', 'published_figure', 'si
            'hidden_layer_grads', 'backward', 'update', 'train_step', 'train', 'draw_network']
 
 # %% ../nbs/00_mazur.ipynb #e2583a46
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 

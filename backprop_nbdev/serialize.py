@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
