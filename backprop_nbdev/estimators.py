@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from .activations import Sigmoid
-from .layers import ActivationLayer, Linear
+from .layers import ActivationLayer, Linear, _whole_number
 from .losses import Loss, log_softmax
 from .network import Network
 from .optimizers import SGD, Adam
@@ -23,10 +23,12 @@ _SOLVERS, _SCHEDULES = ('sgd', 'adam'), ('constant', 'invscaling', 'adaptive')
 _ACTIVATIONS = {'identity': 'identity', 'logistic': 'sigmoid', 'tanh': 'tanh', 'relu': 'relu'}
 
 def _whole(name, value, least=1, allow_inf=False):
+    "A whole-number setting, checked by the library's one validator; n_iter_no_change may also be np.inf."
     if allow_inf and isinstance(value, (float, np.floating)) and value == math.inf: return math.inf
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < least:
-        raise ValueError(f'{name} must be a whole number >= {least}{" or np.inf" if allow_inf else ""}, got {value!r}')
-    return int(value)
+    try: return _whole_number(name, value, least)
+    except ValueError:
+        if not allow_inf: raise
+        raise ValueError(f'{name} must be a whole number >= {least} or np.inf, got {value!r}') from None
 
 def _real(name, value, low, high=None, low_ok=True, high_ok=False):
     ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)

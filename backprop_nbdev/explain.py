@@ -6,7 +6,7 @@
 __all__ = ['MAX_EXAMPLES', 'MAX_PARAMETERS', 'MAX_NUMBERS', 'MAX_WIDTH', 'Quantity', 'Explanation', 'explain', 'StepThrough',
            'step_through']
 
-# %% ../nbs/04b_explain.ipynb #df84c637
+# %% ../nbs/04b_explain.ipynb #57dfbaaa
 import html as _html
 import json as _json
 import re
@@ -22,13 +22,13 @@ from .losses import get_loss, log_softmax
 from .mazur import _layer_ys, draw_network, mazur_example
 from .network import Network, _check_X, mazur_network
 
-# %% ../nbs/04b_explain.ipynb #f9802972
+# %% ../nbs/04b_explain.ipynb #fb053cfc
 MAX_EXAMPLES = 4       # examples in one worked mini-batch
 MAX_PARAMETERS = 2000  # parameters of a network worked out at all (the table of every quantity)
 MAX_NUMBERS = 60       # parameters shown number by number; larger networks are shown as per-layer matrices
 MAX_WIDTH = 10         # neurons per layer (inputs included) that a matrix or a drawing can show
 
-# %% ../nbs/04b_explain.ipynb #7878e2b7
+# %% ../nbs/04b_explain.ipynb #c74588ac
 def _fmt(x, digits=9):
     "A number as the post prints it: `digits` significant digits below 1, `digits` decimals above, no trailing zeros."
     x = float(x)
@@ -103,7 +103,7 @@ class _Tex(_Text):
     def pow2(self, a): return f'{{{a}}}^2'
     def cond(self, a, op, b): return f'[{_bare(a)} {_TEX_OPS[op]} {b}]'
 
-# %% ../nbs/04b_explain.ipynb #1db9569a
+# %% ../nbs/04b_explain.ipynb #a1ff55b7
 @dataclass
 class Quantity:
     "One number of the worked example: its name, value, stage, how it is computed, and what it involves in the drawing."
@@ -132,7 +132,7 @@ class Quantity:
             else: out[-1] = p  # the same number twice: keep it once, without brackets
         return ' = '.join(out)
 
-# %% ../nbs/04b_explain.ipynb #0efc5dff
+# %% ../nbs/04b_explain.ipynb #18b64c3e
 _OUT = {  # out written from net; `nets` are the layer's net inputs, which a softmax divides by
     'identity':   lambda act, r, net, nets: net,
     'sigmoid':    lambda act, r, net, nets: r.div('1', r.add('1', r.exp(r.neg(net)))),
@@ -161,7 +161,7 @@ _ERROR['bce_logits'] = (  # written from the net input z, the stable form the en
 _ACTS, _LOSSES = tuple(_OUT), tuple(_ERROR)
 _FUSED = {'cross_entropy': 'softmax', 'bce_logits': 'sigmoid'}  # losses that apply an activation themselves
 
-# %% ../nbs/04b_explain.ipynb #8e201f13
+# %% ../nbs/04b_explain.ipynb #01d7a893
 def _layers(net):
     "The network as (Linear, Activation) pairs: each Linear layer with the activation after it (identity if none)."
     if not isinstance(net, Network): raise TypeError(f'explain needs a Network, got {type(net).__name__}')
@@ -176,6 +176,10 @@ def _layers(net):
             raise ValueError(f'the activation {act!r} has no written-out derivative; use one of {", ".join(_ACTS)}')
         pairs.append((lin, act))
     return pairs
+
+def _n_parameters(pairs):
+    "Weights and biases (trained or frozen) of the network's (Linear, Activation) pairs."
+    return sum(lin.weight.size + (0 if lin.bias is None else lin.bias.size) for lin, _ in pairs)
 
 def _neuron_names(sizes):
     "Names of the neurons of each layer, inputs first: i1.., then h1.. (or h1_1.. with several hidden layers), then o1.."
@@ -210,7 +214,7 @@ def _examples(net, x, target, loss):
         raise ValueError(f'x has {rows(len(X), "example")} but target has {rows(len(t), "row")}; give one target per example')
     return X, t
 
-# %% ../nbs/04b_explain.ipynb #418643c5
+# %% ../nbs/04b_explain.ipynb #44f4e82b
 class _Round:
     "The quantities of one round, added in the order they are computed, with the names and arrays the steps share."
     def __init__(self, net, X, loss, lr):
@@ -238,7 +242,7 @@ class _Round:
         parts = [name + self.sfx(b) for b in range(self.B)]
         self.add(name, np.mean(values), stage, lambda r, v: r.div(r.add(*map(v, parts)), str(self.B)), nodes, edges, note)
 
-# %% ../nbs/04b_explain.ipynb #dc98d7c7
+# %% ../nbs/04b_explain.ipynb #ba2b6807
 def _given(w, lr):
     "The numbers the round starts from: inputs, weights (numbered layer by layer in the post's order), biases, eta."
     X, names = w.outs[0], w.names
@@ -258,7 +262,7 @@ def _given(w, lr):
             w.add(bn, lin.bias[k], 'given', nodes=fed, edges=[f'{bn}>{n}' for n in fed])
     w.add('eta', lr, 'given', note='the learning rate')
 
-# %% ../nbs/04b_explain.ipynb #b0eb0632
+# %% ../nbs/04b_explain.ipynb #1ad6484a
 def _forward(w):
     "Net input and output of every neuron, layer by layer, computed with the engine's own layer arithmetic."
     for l, ((lin, _), act) in enumerate(zip(w.pairs, w.acts), start=1):
@@ -279,7 +283,7 @@ def _forward(w):
                         if l == w.L and w.fused and k == 0 and b == 0 else '')
                 w.add(f'out_{n}{s}', A[b, k], 'forward', out, [n] + (w.names[l] if act.name == 'softmax' else []), note=note)
 
-# %% ../nbs/04b_explain.ipynb #e87093f5
+# %% ../nbs/04b_explain.ipynb #479e1ffe
 def _error(w, target):
     "Each output's error against its target, each example's total, and the batch's average, as the engine's loss takes them."
     loss, Z, A = w.loss, w.nets[-1], w.outs[-1]
@@ -311,7 +315,7 @@ def _error(w, target):
     if w.B > 1: w.batch_mean('E_total', E.sum(axis=1) / w.per, 'forward', w.names[-1],
                              note="the batch's error is the average of its examples' errors")
 
-# %% ../nbs/04b_explain.ipynb #b64d5d73
+# %% ../nbs/04b_explain.ipynb #dd513ca5
 def _output_factors(w, b):
     "dE/dout of each output neuron in example b (None when a fused loss gives the delta directly), added by name."
     if w.fused: return None
@@ -409,7 +413,7 @@ def _backward(w):
         _gradients(w, l, D)
         delta = D
 
-# %% ../nbs/04b_explain.ipynb #b69b5c81
+# %% ../nbs/04b_explain.ipynb #fb6a2cea
 def _update(w):
     "Plain gradient descent: every weight and trained bias moves eta times its gradient downhill."
     for l, (lin, _) in enumerate(w.pairs, start=1):
@@ -428,7 +432,7 @@ def _work(net, X, target, loss, lr):
                 fused=w.fused, batch=w.B)
     return w.q, info
 
-# %% ../nbs/04b_explain.ipynb #825c3bda
+# %% ../nbs/04b_explain.ipynb #61e3a5af
 _STAGES = {'given': 'Given', 'forward': 'The forward pass', 'backward': 'The backward pass', 'update': 'The update'}
 _LEGEND = ('Names: i inputs, h hidden neurons (h2_1: layer 2, neuron 1), o outputs; net the net input and out the output '
            'of a neuron; w weights numbered layer by layer, b biases; delta = dE_total/dnet; eta the learning rate; '
@@ -474,7 +478,7 @@ class Explanation:
     def names(self) -> list: return list(self.quantities)
 
     @property
-    def n_parameters(self) -> int: return sum(l.weight.size + (0 if l.bias is None else l.bias.size) for l, _ in self.info['pairs'])
+    def n_parameters(self) -> int: return _n_parameters(self.info['pairs'])
 
     def table(self) -> list: # rows (name, formula, value), in the order they are computed
         "Every quantity as (name, formula, value): the formula written with names, as plain text."
@@ -605,7 +609,7 @@ def _matrices(self, r):
 
 Explanation._matrices = _matrices
 
-# %% ../nbs/04b_explain.ipynb #8d71e29e
+# %% ../nbs/04b_explain.ipynb #40c9796e
 def explain(net:Network=None,  # the network; the worked example's 2-2-2 network when None
             x=None,            # inputs, shape (batch, n_in) with batch <= MAX_EXAMPLES, or one example of shape (n_in,)
             target=None,       # targets, shape (batch, n_out), or class labels shape (batch,) for cross_entropy
@@ -619,7 +623,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
         ex = mazur_example()
         net, x, target = mazur_network(ex), ex.inputs, ex.targets
     if x is None or target is None: raise ValueError('explain needs the inputs x and the targets of the examples to work through')
-    n = sum(l.weight.size + (0 if l.bias is None else l.bias.size) for l, _ in _layers(net))
+    n = _n_parameters(_layers(net))
     if n > MAX_PARAMETERS:
         raise ValueError(f'the network has {n:,} parameters; a worked example is computed for at most {MAX_PARAMETERS:,}: '
                          'explain a smaller network')
@@ -633,7 +637,7 @@ def explain(net:Network=None,  # the network; the worked example's 2-2-2 network
     q, info = _work(net, X, t, loss, float(lr))
     return Explanation(q, info, int(digits))
 
-# %% ../nbs/04b_explain.ipynb #621f1d54
+# %% ../nbs/04b_explain.ipynb #15f60a77
 _ids = _count(1)
 
 _SVG_CSS = """.bp-svg .bp-e {stroke: #b0b0b0; stroke-width: 1.5}
